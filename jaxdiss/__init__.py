@@ -1,0 +1,78 @@
+"""jaxdiss: differentiable physics of where electrical power is dissipated around
+nanoscale conductors.
+
+Importing jaxdiss enables float64 in JAX (``jax_enable_x64``): every result is double
+precision. Public names are re-exported here; see DESIGN.md §3 and the README's API list.
+"""
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+
+from . import quad, solve, thermal, units  # noqa: E402
+from .landauer import (  # noqa: E402
+    Dissipation,
+    LowBiasDissipation,
+    TemperatureCorrection,
+    TwoTerminalCurrents,
+    fixed_grid,
+    landauer_dissipation,
+    low_bias_dissipation,
+    low_temperature_correction,
+    step_temperature_correction,
+    two_terminal_currents,
+    window_grid,
+)
+from .quad import EnergyGrid, graded_edges, integrate, panel_grid  # noqa: E402
+from .scattering import (  # noqa: E402
+    AbruptQPC,
+    AbstractTransmission,
+    BreitWigner,
+    Lorentzian,
+    QuadratureHints,
+    SaddleQPC,
+    Tabulated,
+    derivative,
+    quadrature_hints,
+)
+from .solve import RootResult, newton  # noqa: E402
+from .thermal import fermi, fermi_derivative, fermi_window, sommerfeld_integral  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # primitives
+    "fermi",
+    "fermi_derivative",
+    "fermi_window",
+    "sommerfeld_integral",
+    "EnergyGrid",
+    "panel_grid",
+    "graded_edges",
+    "integrate",
+    "newton",
+    "RootResult",
+    "units",
+    # scatterers
+    "AbstractTransmission",
+    "QuadratureHints",
+    "quadrature_hints",
+    "derivative",
+    "Lorentzian",
+    "BreitWigner",
+    "Tabulated",
+    "AbruptQPC",
+    "SaddleQPC",
+    # Landauer–Büttiker
+    "TwoTerminalCurrents",
+    "Dissipation",
+    "LowBiasDissipation",
+    "TemperatureCorrection",
+    "two_terminal_currents",
+    "landauer_dissipation",
+    "low_bias_dissipation",
+    "low_temperature_correction",
+    "step_temperature_correction",
+    "window_grid",
+    "fixed_grid",
+]
