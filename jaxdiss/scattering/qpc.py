@@ -45,12 +45,21 @@ def _antiderivative_jvp(primals, tangents):
     dq, dk = tangents
     value = _antiderivative(q, k)
     below = q < k
+    above = q > k
     r = q / k
-    # ∂F/∂q = √(k² − q²) (principal); ∂F/∂k = k asin(q/k) or πk/2 − i k acosh(q/k)
-    d_q = jnp.where(below, k * jnp.sqrt(jnp.clip(1.0 - r * r, 0.0)) + 0j,
-                    1j * k * jnp.sqrt(jnp.clip(r * r - 1.0, 0.0)))
-    d_k = jnp.where(below, k * jnp.arcsin(jnp.clip(r, -1.0, 1.0)) + 0j,
-                    0.5 * jnp.pi * k - 1j * k * jnp.arccosh(jnp.maximum(r, 1.0)))
+    r_in = jnp.where(below, r, 0.5)
+    r_out = jnp.where(above, r, 2.0)
+    # ∂F/∂q = √(k² − q²) (principal); ∂F/∂k = k asin(q/k) below, πk/2 − i k acosh(q/k) above
+    d_q = jnp.where(
+        below,
+        k * jnp.sqrt(1.0 - r_in * r_in) + 0j,
+        jnp.where(above, 1j * k * jnp.sqrt(r_out * r_out - 1.0), 0j),
+    )
+    d_k = jnp.where(
+        below,
+        k * jnp.arcsin(r_in) + 0j,
+        jnp.where(above, 0.5 * jnp.pi * k - 1j * k * jnp.arccosh(r_out), 0.5 * jnp.pi * k + 0j),
+    )
     return value, d_q * dq + d_k * dk
 
 
