@@ -23,6 +23,14 @@ from .landauer import (  # noqa: E402
     two_terminal_currents,
     window_grid,
 )
+from .hotspot import (  # noqa: E402
+    HotSpot,
+    hot_spot,
+    hot_spot_distance,
+    hot_spot_distance_si,
+    inelastic_length,
+    radial_power_density,
+)
 from .quad import EnergyGrid, graded_edges, integrate, panel_grid  # noqa: E402
 from .scattering import (  # noqa: E402
     AbruptQPC,
@@ -36,6 +44,7 @@ from .scattering import (  # noqa: E402
     quadrature_hints,
 )
 from .solve import RootResult, newton  # noqa: E402
+from .sweep import sweep  # noqa: E402
 from .thermal import fermi, fermi_derivative, fermi_window, sommerfeld_integral  # noqa: E402
 
 __version__ = "0.1.0"
@@ -75,4 +84,13 @@ __all__ = [
     "step_temperature_correction",
     "window_grid",
     "fixed_grid",
+    # hot spot
+    "HotSpot",
+    "hot_spot",
+    "hot_spot_distance",
+    "hot_spot_distance_si",
+    "inelastic_length",
+    "radial_power_density",
+    # applications
+    "sweep",
 ]

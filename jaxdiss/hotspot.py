@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 from jaxtyping import Array
@@ -79,6 +80,17 @@ def _log_density(eps, T, mubar, bias, kT):
     return 4.0 * jnp.log(v) + 0.5 * jnp.log(u) - jnp.log(4.0 * u - v) + jnp.log(T(eps)) + jnp.log(window)
 
 
+def _derivative(f):
+    """d f/d x of a scalar function in forward mode (cheaper to compile than grad)."""
+    return lambda x: jax.jvp(f, (x,), (jnp.ones_like(x),))[1]
+
+
+def _slope(e, args):
+    """d/dε of `_log_density`: zero at the hot spot (the condition below Eq. 26)."""
+    T, mubar, bias, kT = args
+    return _derivative(lambda x: _log_density(x, T, mubar, bias, kT))(e)
+
+
 def _validate(mubar, bias, kT):
     mubar = check_positive("mubar", mubar)
     bias = check_positive("bias", bias)
@@ -95,6 +107,11 @@ def hot_spot(T, mubar, bias, kT, a=0.04, *, unit: str = "w") -> HotSpot:
     check_choice("unit", unit, _UNITS)
     a = check_positive("a", a)
     mubar, bias, kT = _validate(mubar, bias, kT)
+    return _hot_spot(T, mubar, bias, kT, a, unit)
+
+
+@eqx.filter_jit
+def _hot_spot(T, mubar, bias, kT, a, unit):
     mu_right = mubar - 0.5 * bias
     top = bias + 40.0 * kT
     v = top * (jnp.arange(1, _GRID + 1) / _GRID)
@@ -102,12 +119,8 @@ def hot_spot(T, mubar, bias, kT, a=0.04, *, unit: str = "w") -> HotSpot:
     phi = jnp.where(jnp.isfinite(phi), phi, -jnp.inf)
     e0 = mu_right + v[jnp.argmax(phi)]
 
-    def slope(e, args):
-        T_, m, b, k = args
-        return jax.grad(_log_density)(e, T_, m, b, k)
-
-    sol = newton(slope, e0, (T, mubar, bias, kT), rtol=1e-13, atol=1e-13)
-    curvature = jax.grad(lambda e: slope(e, (T, mubar, bias, kT)))(sol.root)
+    sol = newton(_slope, e0, (T, mubar, bias, kT), rtol=1e-13, atol=1e-13)
+    curvature = _derivative(lambda e: _slope(e, (T, mubar, bias, kT)))(sol.root)
     ok = sol.converged & (curvature < 0) & (sol.root > mu_right)
     distance = inelastic_length(sol.root, mubar, bias, a, unit=unit)
     return HotSpot(distance, sol.root, ok, sol.steps)
@@ -140,11 +153,18 @@ def radial_power_density(T, r, mubar, bias, kT, a=0.04, *, unit: str = "w", spin
     the part of P_R carried by energies above μ_R (all of it at kT = 0).
     """
     check_choice("unit", unit, _UNITS)
+    if spin not in (1, 2):
+        raise ValueError(f"`spin` must be 1 or 2, got {spin!r}")
     a = check_positive("a", a)
     mubar = check_positive("mubar", mubar)
     bias = check_finite("bias", bias)
     kT = check_nonnegative("kT", kT)
     r = check_positive("r", r)
+    return _radial_power_density(T, r, mubar, bias, kT, a, unit, float(spin))
+
+
+@eqx.filter_jit
+def _radial_power_density(T, r, mubar, bias, kT, a, unit, spin):
     c = _prefactor(mubar, bias, a, unit)
     mu_left, mu_right = mubar + 0.5 * bias, mubar - 0.5 * bias
 
