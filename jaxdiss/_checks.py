@@ -29,7 +29,8 @@ def is_concrete(x) -> bool:
 
 
 def _check(name: str, x, bad_fn, what: str):
-    x = jnp.asarray(x, dtype=jnp.result_type(x, float))
+    x = jnp.asarray(x)  # first: lists/tuples have no dtype of their own
+    x = x.astype(jnp.result_type(x, float))
     if is_concrete(x):
         value = np.asarray(x)
         if np.any(~np.isfinite(value)):

@@ -91,6 +91,11 @@ def _slope(e, args):
     return _derivative(lambda x: _log_density(x, T, mubar, bias, kT))(e)
 
 
+def _scaled_slope(e, args):
+    T, mubar, bias, kT, scale = args
+    return scale * _slope(e, (T, mubar, bias, kT))
+
+
 def _validate(mubar, bias, kT):
     mubar = check_positive("mubar", mubar)
     bias = check_positive("bias", bias)
@@ -119,7 +124,12 @@ def _hot_spot(T, mubar, bias, kT, a, unit):
     phi = jnp.where(jnp.isfinite(phi), phi, -jnp.inf)
     e0 = mu_right + v[jnp.argmax(phi)]
 
-    sol = newton(_slope, e0, (T, mubar, bias, kT), rtol=1e-13, atol=1e-13)
+    # Newton on the slope divided by the curvature at the start: the residual is then
+    # an energy step, so its tolerance is set on the scale of ε (steep steps have
+    # curvatures ~1e2–1e3 that would otherwise turn a 1-ulp wobble into a "failure").
+    curvature0 = _derivative(lambda e: _slope(e, (T, mubar, bias, kT)))(e0)
+    scale = jax.lax.stop_gradient(1.0 / jnp.abs(curvature0))
+    sol = newton(_scaled_slope, e0, (T, mubar, bias, kT, scale), rtol=1e-12, atol=1e-12)
     curvature = _derivative(lambda e: _slope(e, (T, mubar, bias, kT)))(sol.root)
     ok = sol.converged & (curvature < 0) & (sol.root > mu_right)
     distance = inelastic_length(sol.root, mubar, bias, a, unit=unit)

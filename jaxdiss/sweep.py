@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+import weakref
 from typing import Callable, Sequence
 
 import jax
@@ -62,6 +63,23 @@ def _mesh(devices):
     )
 
 
+_COMPILED: "weakref.WeakKeyDictionary[Callable, Callable]" = weakref.WeakKeyDictionary()
+
+
+def _batched(fn: Callable) -> Callable:
+    """jit(vmap(fn)), cached per function object so repeated sweeps compile once."""
+    try:
+        return _COMPILED[fn]
+    except (KeyError, TypeError):
+        pass
+    batched = jax.jit(jax.vmap(fn))
+    try:
+        _COMPILED[fn] = batched
+    except TypeError:  # not weak-referenceable: no caching
+        pass
+    return batched
+
+
 def sweep(
     fn: Callable,
     *args,
@@ -95,7 +113,7 @@ def sweep(
     pad = chunks * size - n
     if pad:
         flat = [jnp.concatenate([a, jnp.repeat(a[-1:], pad)]) for a in flat]
-    batched = jax.jit(jax.vmap(fn))
+    batched = _batched(fn)
     sharding = NamedSharding(mesh, PartitionSpec("sweep")) if mesh is not None else None
     label = progress if isinstance(progress, str) else "sweep"
     bar = Progress(chunks, label, enabled=bool(progress))

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ._checks import check_nonnegative, check_positive
 
@@ -38,26 +39,56 @@ def fermi(E, mu, kT):
 def fermi_derivative(E, mu, kT):
     """∂f/∂E = -1/(4 kT cosh²((E - mu)/2kT)), in 1/[energy]; requires kT > 0."""
     kT = check_positive("kT", kT)
-    x = (jnp.asarray(E) - jnp.asarray(mu)) / (2.0 * kT)
-    return -0.25 / (kT * jnp.cosh(jnp.clip(x, -350.0, 350.0)) ** 2)
+    x = (jnp.asarray(E) - jnp.asarray(mu)) / kT
+    # -f(1 - f)/kT: both factors are accurate sigmoids, so the far tails keep full relative
+    # precision (and underflow to 0 instead of saturating).
+    return -jax.nn.sigmoid(-x) * jax.nn.sigmoid(x) / kT
 
 
 def fermi_window(E, mu_left, mu_right, kT_left, kT_right=None):
     """f_L(E) - f_R(E), accurate to full relative precision in both thermal tails.
 
-    Above both chemical potentials it is evaluated from the (small) occupations, below
-    them from the (small) hole occupations 1 - f, so no digits are lost to cancellation.
-    `kT_right` defaults to `kT_left`; either may be zero (a box window).
+    With both temperatures positive it uses the exact factorisation
+    f(a) - f(c) = -f(a) f(-c) expm1(a - c) (a, c = (E - mu)/kT on each side; written with
+    the roles of a and c swapped when a > c), with a - c formed from the differences
+    mu_right - mu_left and kT_right - kT_left: no digits are lost to cancellation, neither
+    in the tails nor at small bias or small temperature difference. With a zero temperature
+    it is evaluated from the occupations above the chemical potentials and from the hole
+    occupations 1 - f below them. `kT_right` defaults to `kT_left`; either may be zero
+    (a box window when both are).
     """
     if kT_right is None:
         kT_right = kT_left
+    kT_left = check_nonnegative("kT_left", kT_left)
+    kT_right = check_nonnegative("kT_right", kT_right)
     E = jnp.asarray(E)
+    mu_left = jnp.asarray(mu_left)
+    mu_right = jnp.asarray(mu_right)
     xl = E - mu_left
     xr = E - mu_right
+
+    # both temperatures positive: product form
+    hot = (kT_left > 0) & (kT_right > 0)
+    kl = jnp.where(hot, kT_left, 1.0)
+    kr = jnp.where(hot, kT_right, 1.0)
+    a = xl / kl
+    c = xr / kr
+    d = (mu_right - mu_left) / kl + xr * ((kr - kl) / (kl * kr))  # = a - c
+    below = d <= 0  # f_L >= f_R
+    d_neg = jnp.where(below, d, 0.0)
+    d_pos = jnp.where(below, 0.0, d)
+    warm = jnp.where(
+        below,
+        -jax.nn.sigmoid(-a) * jax.nn.sigmoid(c) * jnp.expm1(d_neg),
+        jax.nn.sigmoid(-c) * jax.nn.sigmoid(a) * jnp.expm1(-d_pos),
+    )
+
+    # a zero temperature on either side: occupations / hole occupations
     upper = _occupation(xl, kT_left) - _occupation(xr, kT_right)
     lower = _occupation(-xr, kT_right) - _occupation(-xl, kT_left)
-    middle = 0.5 * (jnp.asarray(mu_left) + jnp.asarray(mu_right))
-    return jnp.where(E > middle, upper, lower)
+    middle = 0.5 * (mu_left + mu_right)
+    cold = jnp.where(E > middle, upper, lower)
+    return jnp.where(hot, warm, cold)
 
 
 @lru_cache(maxsize=None)
@@ -78,8 +109,9 @@ def sommerfeld_integral(n: int, kT):
     I_n = (2π kT)^(n+1) (1 - 2^-n) |B_(n+1)| / (n + 1). `n` is a static non-negative
     integer; the result has units [energy]^(n+1).
     """
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-        raise ValueError(f"`n` must be a non-negative Python int, got {n!r}")
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"`n` must be a non-negative int, got {n!r}")
+    n = int(n)
     kT = check_nonnegative("kT", kT)
     if n % 2 == 0:
         return jnp.zeros_like(kT)

@@ -68,8 +68,10 @@ def quadrature_hints(T) -> QuadratureHints:
 
 
 def derivative(T, E, n: int = 1):
-    """n-th energy derivative T^(n)(E) by forward-mode autodiff, vectorised over `E`."""
-    if not isinstance(n, int) or n < 0:
+    """n-th energy derivative T^(n)(E) by nested autodiff (``jax.grad``), vectorised over `E`.
+
+    `n` is a static non-negative int (0 returns T itself)."""
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ValueError(f"`n` must be a non-negative int, got {n!r}")
 
     def scalar(e):
@@ -131,7 +133,11 @@ class Tabulated(AbstractTransmission):
     n_channels: int = eqx.field(static=True)
 
     def __init__(self, energies, values, n_channels: int = 1):
-        if not isinstance(n_channels, (int, np.integer)) or n_channels < 1:
+        if (
+            not isinstance(n_channels, (int, np.integer))
+            or isinstance(n_channels, bool)
+            or n_channels < 1
+        ):
             raise ValueError(f"`n_channels` must be a positive int, got {n_channels!r}")
         energies = check_finite("energies", energies)
         values = check_finite("values", values)
@@ -142,8 +148,13 @@ class Tabulated(AbstractTransmission):
             )
         if energies.shape[0] < 2:
             raise ValueError("`energies` must hold at least two points")
-        if is_concrete(energies) and np.any(np.diff(np.asarray(energies)) <= 0):
-            raise ValueError("`energies` must be strictly increasing")
+        if is_concrete(energies):
+            if np.any(np.diff(np.asarray(energies)) <= 0):
+                raise ValueError("`energies` must be strictly increasing")
+        else:
+            energies = eqx.error_if(
+                energies, jnp.any(jnp.diff(energies) <= 0), "`energies` must be strictly increasing"
+            )
         if is_concrete(values):
             v = np.asarray(values)
             if np.any((v < 0) | (v > n_channels)):
@@ -151,6 +162,12 @@ class Tabulated(AbstractTransmission):
                     f"`values` must lie in [0, n_channels={n_channels}], got range "
                     f"[{v.min()}, {v.max()}]"
                 )
+        else:
+            values = eqx.error_if(
+                values,
+                jnp.any((values < 0) | (values > n_channels)),
+                f"`values` must lie in [0, n_channels={n_channels}]",
+            )
         self.energies = energies
         self.values = values
         self.n_channels = int(n_channels)
@@ -162,7 +179,8 @@ class Tabulated(AbstractTransmission):
         d0, d1 = delta[:-1], delta[1:]
         w1 = 2.0 * h[1:] + h[:-1]
         w2 = h[1:] + 2.0 * h[:-1]
-        same = d0 * d1 > 0
+        # same strict sign (scipy's test; a product d0·d1 could underflow to 0)
+        same = (jnp.sign(d0) == jnp.sign(d1)) & (d0 != 0)
         d0s = jnp.where(same, d0, 1.0)
         d1s = jnp.where(same, d1, 1.0)
         inner = jnp.where(same, (w1 + w2) / (w1 / d0s + w2 / d1s), 0.0)
@@ -175,16 +193,24 @@ class Tabulated(AbstractTransmission):
     def __call__(self, E):
         x, y = self.energies, self.values
         d = self._slopes()
-        E = jnp.clip(jnp.asarray(E, dtype=float), x[0], x[-1])
+        E = jnp.asarray(E, dtype=float)
+        # constant extrapolation; `where` (not clip) keeps the full one-sided slope as the
+        # derivative at the end knots
+        E = jnp.where(E < x[0], x[0], jnp.where(E > x[-1], x[-1], E))
         i = jnp.clip(jnp.searchsorted(x, E, side="right") - 1, 0, x.shape[0] - 2)
+        y0, y1 = y[i], y[i + 1]
         h = x[i + 1] - x[i]
         t = (E - x[i]) / h
         t2, t3 = t * t, t * t * t
-        h00 = 2 * t3 - 3 * t2 + 1
         h10 = t3 - 2 * t2 + t
         h01 = -2 * t3 + 3 * t2
         h11 = t3 - t2
-        return h00 * y[i] + h10 * h * d[i] + h01 * y[i + 1] + h11 * h * d[i + 1]
+        # cubic Hermite, written so that a flat interval (y0 = y1, zero slopes) is exact
+        value = y0 + (y1 - y0) * h01 + h * (h10 * d[i] + h11 * d[i + 1])
+        # PCHIP is monotone on each interval: clamp rounding excursions (≈1 ulp) to
+        # [min(y0, y1), max(y0, y1)] in value only, keeping the polynomial's gradient
+        clamped = jnp.clip(value, jnp.minimum(y0, y1), jnp.maximum(y0, y1))
+        return value + jax.lax.stop_gradient(clamped - value)
 
     def quadrature_hints(self) -> QuadratureHints:
         return QuadratureHints(self.energies, _empty(), _empty(), jnp.asarray(-jnp.inf))
