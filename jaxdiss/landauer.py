@@ -76,9 +76,15 @@ def window_grid(T, mu_left, mu_right, kT_left, kT_right, *, order=16, levels=8,
                 subdivisions=8) -> EnergyGrid:
     """Graded quadrature panels for ∫ T(E)(f_L − f_R) g(E) dE at one operating point."""
     hints = quadrature_hints(T)
-    top = jnp.maximum(mu_left + _TAIL * kT_left, mu_right + _TAIL * kT_right)
-    bottom = jnp.minimum(mu_left - _TAIL * kT_left, mu_right - _TAIL * kT_right)
-    lo = jnp.minimum(jnp.maximum(bottom, hints.lower), top)
+    # `where`, not maximum/minimum: at a tie (zero bias) those split the tangent 1/2 : 1/2
+    # and the window width would not move with the bias. Ties resolve to the left edge on
+    # top and the right one at the bottom, so d(width)/d(bias) = 1 at bias = 0.
+    upper_l, upper_r = mu_left + _TAIL * kT_left, mu_right + _TAIL * kT_right
+    lower_l, lower_r = mu_left - _TAIL * kT_left, mu_right - _TAIL * kT_right
+    top = jnp.where(upper_l >= upper_r, upper_l, upper_r)
+    bottom = jnp.where(lower_r <= lower_l, lower_r, lower_l)
+    lo = jnp.where(bottom > hints.lower, bottom, hints.lower)
+    lo = jnp.where(lo <= top, lo, top)
     mus = jnp.stack([mu_left, mu_right])
     edges = graded_edges(
         lo,
@@ -121,12 +127,37 @@ def fixed_grid(T, e_min, e_max, kT_min, *, panel_width=4.0, order=16, levels=8) 
 
 def _moments(T, mu_left, mu_right, kT_left, kT_right, grid, order, levels):
     """∫T w dE and ∫(E − μ̄) T w dE with w = f_L − f_R."""
+    window = fermi_window
     if grid is None:
         grid = window_grid(T, mu_left, mu_right, kT_left, kT_right, order=order, levels=levels)
+        window = _window_on_own_grid
     E = grid.nodes
-    tw = T(E) * fermi_window(E, mu_left, mu_right, kT_left, kT_right)
+    tw = T(E) * window(E, mu_left, mu_right, kT_left, kT_right)
     mubar = 0.5 * (mu_left + mu_right)
     return grid.integrate(tw), grid.integrate((E - mubar) * tw)
+
+
+def _window_on_own_grid(E, mu_left, mu_right, kT_left, kT_right):
+    """f_L − f_R at the nodes of `window_grid`.
+
+    At kT_L = kT_R = 0 that grid spans exactly the box between μ_R and μ_L, so every node
+    gets the box value ±1. Evaluating the step there instead would give 0 at nodes that
+    coincide with μ (zero bias, or panels narrower than the rounding of μ) and lose the
+    derivative with respect to the bias, which lives on those nodes (dI/dbias = sT(μ̄)).
+    """
+    box = jnp.where(jnp.asarray(mu_left) >= mu_right, 1.0, -1.0)
+    cold = (jnp.asarray(kT_left) == 0) & (jnp.asarray(kT_right) == 0)
+    return jnp.where(cold, box, fermi_window(E, mu_left, mu_right, kT_left, kT_right))
+
+
+def _scalar(name, x, grid):
+    """On the per-point grid, operating points are scalars (per element under vmap)."""
+    if grid is None and jnp.ndim(x) != 0:
+        raise ValueError(
+            f"`{name}` must be a scalar, got shape {jnp.shape(x)}; map over operating points "
+            "with jax.vmap (or jaxdiss.sweep)"
+        )
+    return x
 
 
 def _spin(spin):
@@ -143,10 +174,11 @@ def two_terminal_currents(T, mu_left, mu_right, kT_left, kT_right=None, *, spin=
     `T` any vectorised callable T(E). See `TwoTerminalCurrents` for units and signs.
     """
     s = _spin(spin)
-    mu_left = check_finite("mu_left", mu_left)
-    mu_right = check_finite("mu_right", mu_right)
-    kT_left = check_nonnegative("kT_left", kT_left)
-    kT_right = kT_left if kT_right is None else check_nonnegative("kT_right", kT_right)
+    mu_left = _scalar("mu_left", check_finite("mu_left", mu_left), grid)
+    mu_right = _scalar("mu_right", check_finite("mu_right", mu_right), grid)
+    kT_left = _scalar("kT_left", check_nonnegative("kT_left", kT_left), grid)
+    kT_right = kT_left if kT_right is None else _scalar(
+        "kT_right", check_nonnegative("kT_right", kT_right), grid)
     m0, m1 = _moments(T, mu_left, mu_right, kT_left, kT_right, grid, order, levels)
     half = 0.5 * (mu_left - mu_right)
     mubar = 0.5 * (mu_left + mu_right)
@@ -163,14 +195,15 @@ def landauer_dissipation(T, mubar, bias, kT, spin=2, *, grid: EnergyGrid | None 
     """Power dissipated left and right of a scatterer, QPC Eqs. (1)–(5).
 
     mu_L = mubar + bias/2, mu_R = mubar − bias/2, both reservoirs at `kT` (≥ 0; 0 is the
-    zero-temperature limit). Returns a `Dissipation` record; P_L + P_R = bias·I holds to
-    rounding, and P_A is integrated from 2s∫(E − μ̄)T(f_L − f_R)dE so that it keeps its
-    digits at small bias.
+    zero-temperature limit). On the default per-point grid `mubar`, `bias` and `kT` are
+    scalars: map over operating points with ``jax.vmap``. Returns a `Dissipation` record;
+    P_L + P_R = bias·I holds to rounding, and P_A is integrated from 2s∫(E − μ̄)T(f_L − f_R)dE
+    so that it keeps its digits at small bias.
     """
     s = _spin(spin)
-    mubar = check_finite("mubar", mubar)
-    bias = check_finite("bias", bias)
-    kT = check_nonnegative("kT", kT)
+    mubar = _scalar("mubar", check_finite("mubar", mubar), grid)
+    bias = _scalar("bias", check_finite("bias", bias), grid)
+    kT = _scalar("kT", check_nonnegative("kT", kT), grid)
     mu_left, mu_right = mubar + 0.5 * bias, mubar - 0.5 * bias
     m0, m1 = _moments(T, mu_left, mu_right, kT, kT, grid, order, levels)
     half = 0.5 * bias

@@ -9,6 +9,7 @@ from __future__ import annotations
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, Float
 
 from .._checks import check_finite, check_positive
@@ -63,6 +64,20 @@ def _antiderivative_jvp(primals, tangents):
     return value, d_q * dq + d_k * dk
 
 
+def _evanescent_antiderivative(q, kappa2):
+    """G(q, κ²) = ∫_0^q √(q'² + κ²) dq' = ½[q√(q² + κ²) + κ² asinh(q/κ)], q ≥ 0, κ² ≥ 0."""
+    pos = kappa2 > 0
+    kappa = jnp.sqrt(jnp.where(pos, kappa2, 1.0))
+    log_term = jnp.where(pos, kappa2 * jnp.arcsinh(q / kappa), 0.0)
+    return 0.5 * (q * jnp.sqrt(q * q + kappa2) + log_term)
+
+
+def _check_n_modes(n_modes):
+    if not isinstance(n_modes, (int, np.integer)) or isinstance(n_modes, bool) or n_modes < 1:
+        raise ValueError(f"`n_modes` must be a positive int, got {n_modes!r}")
+    return int(n_modes)
+
+
 def _cos_sinc(z, L):
     """C = cos(√z L) and S = sin(√z L)/√z for real z of either sign (entire in z)."""
     y = z * L * L
@@ -104,18 +119,25 @@ class AbruptQPC(AbstractTransmission):
 
     def __init__(self, length=2.0, n_modes: int = 10):
         self.length = check_positive("length", length)
-        if not isinstance(n_modes, int) or n_modes < 1:
-            raise ValueError(f"`n_modes` must be a positive int, got {n_modes!r}")
-        self.n_modes = n_modes
+        self.n_modes = _check_n_modes(n_modes)
 
     def averaged_wavevector(self, E):
-        """𝒦_n(E) (complex, w = 1) for n = 1..n_modes, shape E.shape + (n_modes,)."""
+        """𝒦_n(E) (complex, w = 1) for n = 1..n_modes, shape E.shape + (n_modes,).
+
+        For E ≤ 0 (k² = π²E/4 ≤ 0, below the band) the integrand is i√(q² − k²) on the
+        whole interval and 𝒦_n is purely imaginary.
+        """
         E = jnp.asarray(E, dtype=float)[..., None]
-        k = 0.5 * jnp.pi * jnp.sqrt(jnp.where(E > 0, E, 1.0))
+        pos = E > 0
+        k = 0.5 * jnp.pi * jnp.sqrt(jnp.where(pos, E, 1.0))
         n = jnp.arange(1, self.n_modes + 1, dtype=float)
         lower = 0.5 * jnp.pi * (n - 1)
         upper = 0.5 * jnp.pi * (n + 1)
-        return (_antiderivative(upper, k) - _antiderivative(lower, k)) / jnp.pi
+        above = (_antiderivative(upper, k) - _antiderivative(lower, k)) / jnp.pi
+        kappa2 = 0.25 * jnp.pi**2 * jnp.where(pos, 0.0, -E)  # −k² ≥ 0
+        below = 1j * (_evanescent_antiderivative(upper, kappa2)
+                      - _evanescent_antiderivative(lower, kappa2)) / jnp.pi
+        return jnp.where(pos, above, below)
 
     def channel_transmissions(self, E):
         """T_n(E) for n = 1..n_modes, shape E.shape + (n_modes,); each in [0, 1]."""
@@ -157,9 +179,7 @@ class SaddleQPC(AbstractTransmission):
         self.v0 = check_finite("v0", v0)
         self.omega_x = check_positive("omega_x", omega_x)
         self.omega_y = check_positive("omega_y", omega_y)
-        if not isinstance(n_modes, int) or n_modes < 1:
-            raise ValueError(f"`n_modes` must be a positive int, got {n_modes!r}")
-        self.n_modes = n_modes
+        self.n_modes = _check_n_modes(n_modes)
 
     def thresholds(self):
         """E_n = V0 + ħω_y(n + ½), n = 0..n_modes−1."""
