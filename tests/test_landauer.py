@@ -477,3 +477,27 @@ def test_traced_negative_temperature_raises():
     """Under jit the kT check survives as a runtime error naming the argument."""
     with pytest.raises(Exception, match="kT"):
         jax.block_until_ready(dissipation(LOR, jnp.array([0.1]), jnp.array([0.2]), jnp.array([-0.1])))
+
+
+def test_symmetric_window_equals_fermi_window_with_full_precision():
+    """The two-exponential equal-temperature window used by `landauer_dissipation` equals
+    f_L − f_R (mpmath, 60 digits) to 1e-14 relative, in the tails and at tiny bias."""
+    import mpmath
+
+    from jaxdiss.landauer import _symmetric_window
+
+    with mpmath.workdps(60):  # f_L − f_R ~ 1e-21 next to f ~ 1: needs > 40 digits
+        cases = [(0.3, 0.2, 0.05), (0.3, 1e-9, 0.05), (0.3, -0.4, 0.02), (2.0, 3.0, 0.5)]
+        for mubar, bias, kT in cases:
+            E = np.array([mubar - 30 * kT, mubar - bias / 2, mubar + 0.1 * kT, mubar + 7 * kT,
+                          mubar + 35 * kT, mubar + abs(bias) / 2 + 1e-3])
+            got = np.asarray(_symmetric_window(jnp.asarray(E), mubar, bias, kT))
+            for e, g in zip(E, got):
+                ml = mpmath.mpf(mubar) + mpmath.mpf(bias) / 2
+                mr = mpmath.mpf(mubar) - mpmath.mpf(bias) / 2
+                ref = 1 / (mpmath.exp((mpmath.mpf(e) - ml) / kT) + 1) - 1 / (mpmath.exp((mpmath.mpf(e) - mr) / kT) + 1)
+                assert abs(g - float(ref)) <= 1e-14 * abs(float(ref)) * (1 + abs(e - mubar) / kT), (mubar, bias, kT, e)
+    # zero temperature: the box, with 1/2 on its edges
+    E = jnp.array([-1.0, -0.1, 0.0, 0.1, 1.0])
+    np.testing.assert_array_equal(np.asarray(_symmetric_window(E, 0.0, 0.2, 0.0)), [0, 0.5, 1, 0.5, 0])
+    np.testing.assert_array_equal(np.asarray(_symmetric_window(E, 0.0, -0.2, 0.0)), [0, -0.5, -1, -0.5, 0])

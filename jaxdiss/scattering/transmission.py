@@ -68,18 +68,23 @@ def quadrature_hints(T) -> QuadratureHints:
 
 
 def derivative(T, E, n: int = 1):
-    """n-th energy derivative T^(n)(E) by nested autodiff (``jax.grad``), vectorised over `E`.
+    """n-th energy derivative T^(n)(E) by nested forward-mode autodiff, vectorised over `E`.
 
-    `n` is a static non-negative int (0 returns T itself)."""
+    `n` is a static non-negative int (0 returns T itself). Forward mode (``jax.jvp``) is
+    the natural choice for a scalar function of one variable and compiles faster than
+    nested ``jax.grad``."""
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ValueError(f"`n` must be a non-negative int, got {n!r}")
 
     def scalar(e):
         return jnp.asarray(T(e)).reshape(())
 
+    def d(f):
+        return lambda e: jax.jvp(f, (e,), (jnp.ones_like(e),))[1]
+
     f = scalar
     for _ in range(n):
-        f = jax.grad(f)
+        f = d(f)
     E = jnp.asarray(E, dtype=float)
     return jnp.vectorize(f)(E)
 
