@@ -23,6 +23,14 @@ from .landauer import (  # noqa: E402
     two_terminal_currents,
     window_grid,
 )
+from .diode import (  # noqa: E402
+    DiodeState,
+    Rectification,
+    ThermalDiode,
+    diode_currents,
+    diode_grid,
+    rectification,
+)
 from .hotspot import (  # noqa: E402
     HotSpot,
     hot_spot,
@@ -31,8 +39,18 @@ from .hotspot import (  # noqa: E402
     inelastic_length,
     radial_power_density,
 )
+from .multiterminal import (  # noqa: E402
+    MultiterminalCurrents,
+    current_density,
+    device_grid,
+    multiterminal_currents,
+    smatrix_currents,
+    terminal_order,
+    transmission_matrix,
+)
 from .quad import EnergyGrid, graded_edges, integrate, panel_grid  # noqa: E402
 from .scattering import (  # noqa: E402
+    DIODE_CHANNEL_TERMINALS,
     AbruptQPC,
     AbstractTransmission,
     BreitWigner,
@@ -40,8 +58,14 @@ from .scattering import (  # noqa: E402
     QuadratureHints,
     SaddleQPC,
     Tabulated,
+    block_diag,
+    compose,
     derivative,
+    diode_smatrix,
+    probe_splitter,
+    propagation,
     quadrature_hints,
+    resonant_barrier,
 )
 from .solve import RootResult, newton  # noqa: E402
 from .sweep import sweep  # noqa: E402
@@ -91,6 +115,29 @@ __all__ = [
     "hot_spot_distance_si",
     "inelastic_length",
     "radial_power_density",
+    # scattering matrices (DI)
+    "DIODE_CHANNEL_TERMINALS",
+    "resonant_barrier",
+    "propagation",
+    "probe_splitter",
+    "block_diag",
+    "compose",
+    "diode_smatrix",
+    # multi-terminal currents
+    "MultiterminalCurrents",
+    "transmission_matrix",
+    "terminal_order",
+    "current_density",
+    "multiterminal_currents",
+    "smatrix_currents",
+    "device_grid",
+    # diodes
+    "ThermalDiode",
+    "DiodeState",
+    "Rectification",
+    "diode_grid",
+    "diode_currents",
+    "rectification",
     # applications
     "sweep",
 ]

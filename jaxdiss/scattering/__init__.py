@@ -1,6 +1,15 @@
-"""Scatterers: transmission functions T(E) (and, later, scattering matrices)."""
+"""Scatterers: transmission functions T(E) and multi-port scattering matrices S(E)."""
 
 from .qpc import AbruptQPC, SaddleQPC
+from .smatrix import (
+    DIODE_CHANNEL_TERMINALS,
+    block_diag,
+    compose,
+    diode_smatrix,
+    probe_splitter,
+    propagation,
+    resonant_barrier,
+)
 from .transmission import (
     AbstractTransmission,
     BreitWigner,
@@ -21,4 +30,11 @@ __all__ = [
     "Tabulated",
     "AbruptQPC",
     "SaddleQPC",
+    "DIODE_CHANNEL_TERMINALS",
+    "resonant_barrier",
+    "propagation",
+    "probe_splitter",
+    "block_diag",
+    "compose",
+    "diode_smatrix",
 ]

@@ -1,0 +1,378 @@
+"""Scattering matrices of multi-port elements and their composition; the DI diode conductor.
+
+Conventions (all functions here):
+
+- An element with n ports is an ``(..., n, n)`` complex array ``S`` mapping incoming to
+  outgoing flux-normalised amplitudes, ``out = S @ in``; ``S[k, j]`` is the amplitude for
+  j → k, so ``|S[k, j]|²`` is the probability of DI Eq. (1). Leading axes are batch axes
+  (energies, devices) and broadcast against each other.
+- A two-port is ``[[r, t'], [t, r']]``: port 0 on the left, port 1 on the right; ``t`` carries
+  left → right.
+- Energies E, ε, Γ, U and `cavity_energy` share one unit (e.g. k_BT = 1); lead band bottoms
+  are 0, so E is absolute.
+- Everything is complex128 (float64 is enabled on importing jaxdiss), jit/vmap/grad-able,
+  and differentiable with respect to every float argument (see the two exceptions below).
+
+Elements: `resonant_barrier` (DI Eq. 4), `propagation` (free motion across region 2),
+`probe_splitter` (Büttiker's thermalisation probe). `block_diag` and `compose` join
+elements into a network; `diode_smatrix` is the DI conductor of Fig. 1(b, c).
+
+Modelling choices (the paper's supplement is not available):
+
+- **Barrier reflection.** A point-like symmetric barrier with t = t' = τ is unitary only
+  for r = r' = ±(1 + τ); we take r = r' = 1 + τ = (E − ε)/(E − ε + iΓ) at both barriers
+  (r = τ − 1 is not unitary). Taking −(1 + τ) at both instead multiplies each S_kj of the
+  diode by a constant ±1 (every path between two channels has the same parity of
+  reflections), so |S_kj|² and the injectivities are unchanged. Γ does not depend on E
+  (no band-edge velocity factors).
+- **Probe.** Region 2 holds one point-like probe, by default at its centre: a 4-port real
+  orthogonal splitter on ports (a, b, p1, p2) (a faces barrier 1, b faces barrier 3) that
+  passes a ↔ b with amplitude c = √(1 − λ) and absorbs into the probe channels p1 (from a)
+  and p2 (from b) with amplitude s = √λ [Büttiker, PRB 33, 3020 (1986); IBM J. Res. Dev.
+  32, 63 (1988)]. The diode's |S_kj|² depend on region 2's phases only through the total
+  k d, so the probe's position does not change the currents at fixed U, nor region 2's
+  total density of states Σ_j ν_j2; it does change the partial injectivities ν_j2 (DI
+  Eq. 6) for λ > 0 — e.g. at λ = 1 a wave from L fills only the part of region 2 left of
+  the probe — and hence the screened potentials out of equilibrium (DI Fig. 4).
+  `diode_smatrix(..., probe_position=0.5)` exposes the choice.
+- **Below region 2's band bottom** (E < U₂) region 2 is a tunnel barrier: the link carries
+  the analytic continuation e^{ikd} → e^{−κd} with no reflection at the band edge. The
+  network is then contractive (‖S‖₂ ≤ 1) but not unitary: flux is lost rather than
+  reflected. For the DI settings (μ ≈ 40 k_BT ≫ U₂) this only touches the deep Fermi sea.
+- **Non-smooth points.** At E = U₂ exactly the one-sided derivatives of e^{ikd} diverge like
+  1/√|E − U₂|; the value there is 1 and the returned derivative 0. At λ = 0 (λ = 1) exactly,
+  ∂s/∂λ (∂c/∂λ) is +∞ (−∞); the value there is exact and the returned derivative of the
+  vanishing amplitude is 0, so gradients never contain NaN (also not the forward-mode
+  tangents of the other parameters, which would otherwise pick up 0·∞). λ-gradients are
+  therefore meaningful only for 0 < λ < 1; at the end points use a one-sided finite
+  difference of a probability (|S_kj|² is smooth in λ on [0, 1]).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._checks import check_finite, check_in_range, check_nonnegative, check_positive
+
+__all__ = [
+    "DIODE_CHANNEL_TERMINALS",
+    "resonant_barrier",
+    "propagation",
+    "probe_splitter",
+    "block_diag",
+    "compose",
+    "diode_smatrix",
+]
+
+DIODE_CHANNEL_TERMINALS: tuple[str, str, str, str] = ("L", "R", "p", "p")
+"""Terminal of each external channel of `diode_smatrix` (order L, R, p1, p2)."""
+
+
+def _complex(x):
+    x = jnp.asarray(x)
+    return x.astype(jnp.result_type(x, 1j))  # complex128 for float64 and integer input
+
+
+def _two_port(r, tp, t, rp):
+    """Stack amplitudes (broadcast together) into ``[[r, t'], [t, r']]`` of shape (..., 2, 2)."""
+    r, tp, t, rp = jnp.broadcast_arrays(*(_complex(v) for v in (r, tp, t, rp)))
+    return jnp.stack([jnp.stack([r, tp], -1), jnp.stack([t, rp], -1)], -2)
+
+
+def _safe_sqrt(x):
+    """√x for x ≥ 0 with derivative 0 (instead of +∞) at x = 0 exactly; never NaN."""
+    pos = x > 0
+    return jnp.where(pos, jnp.sqrt(jnp.where(pos, x, 1.0)), 0.0)
+
+
+# --- elements ------------------------------------------------------------------------------
+
+
+@jax.jit
+def _barrier(E, eps, gamma):
+    x = E - eps
+    den = x + 1j * gamma
+    tau = -1j * gamma / den
+    r = x / den  # = 1 + τ, without the cancellation near resonance
+    return _two_port(r, tau, tau, r)
+
+
+def resonant_barrier(E, eps, gamma):
+    """Point-like resonant-tunnelling barrier (Breit–Wigner), DI Eq. (4).
+
+    t = t' = τ = −iΓ/(E − ε + iΓ), r = r' = 1 + τ = (E − ε)/(E − ε + iΓ): symmetric and
+    unitary. `eps` is the resonance energy including the band shift, ε = ε⁰ + U_α;
+    `gamma` = Γ > 0 (energy; the inverse lifetime is Γ/ħ). Returns shape
+    ``broadcast(E, eps, gamma).shape + (2, 2)``.
+    """
+    E = check_finite("E", E)
+    eps = check_finite("eps", eps)
+    gamma = check_positive("gamma", gamma)
+    return _barrier(E, eps, gamma)
+
+
+def _link(E, band_bottom, cavity_energy, fraction):
+    """Transmission amplitude e^{i k d·fraction} (e^{−κ d·fraction} below the band bottom)."""
+    x = (E - band_bottom) / cavity_energy
+    above = x > 0
+    below = x < 0
+    kd = jnp.where(above, jnp.sqrt(jnp.where(above, x, 1.0)), 0.0)
+    kappad = jnp.where(below, jnp.sqrt(jnp.where(below, -x, 1.0)), 0.0)
+    return jnp.exp(fraction * (1j * kd - kappad))
+
+
+@jax.jit
+def _propagation(E, band_bottom, cavity_energy, fraction):
+    t = _link(E, band_bottom, cavity_energy, fraction)
+    zero = jnp.zeros_like(t)
+    return _two_port(zero, t, t, zero)
+
+
+def propagation(E, band_bottom, cavity_energy, fraction=1.0):
+    """Free propagation across a fraction of region 2: reflectionless two-port.
+
+    t = t' = e^{i k d·fraction}, r = r' = 0, with k d = √((E − U₂)/cavity_energy) for
+    E > U₂ and the evanescent factor e^{−κ d·fraction}, κ d = √((U₂ − E)/cavity_energy),
+    below. `band_bottom` = U₂ (energy); `cavity_energy` = ħ²/(2 m d²) > 0 (energy; the
+    DI Fig. 3 length d = 2ħ/√(8 m k_BT) gives cavity_energy = k_BT); `fraction` ≥ 0 of the
+    length d. Unitary for E > U₂ only. At E = U₂ the value is 1 and the derivative is
+    returned as 0 (the one-sided ones diverge as 1/√|E − U₂|). Returns shape
+    ``broadcast(E, band_bottom, cavity_energy, fraction).shape + (2, 2)``.
+    """
+    E = check_finite("E", E)
+    band_bottom = check_finite("band_bottom", band_bottom)
+    cavity_energy = check_positive("cavity_energy", cavity_energy)
+    fraction = check_nonnegative("fraction", fraction)
+    return _propagation(E, band_bottom, cavity_energy, fraction)
+
+
+@jax.jit
+def _splitter(coupling):
+    lam = jnp.asarray(coupling)
+    s = _safe_sqrt(lam)
+    c = _safe_sqrt(1.0 - lam)
+    z = jnp.zeros_like(lam)
+    rows = [[z, c, s, z], [c, z, z, s], [s, z, z, -c], [z, s, -c, z]]
+    return jnp.stack([jnp.stack(row, -1) for row in rows], -2)
+
+
+def probe_splitter(coupling):
+    """Büttiker's thermalisation probe in region 2: a real 4-port on (a, b, p1, p2).
+
+    With c = √(1 − λ) and s = √λ (λ = `coupling` ∈ [0, 1])::
+
+        [[0, c, s,  0],
+         [c, 0, 0,  s],
+         [s, 0, 0, -c],
+         [0, s, -c, 0]]
+
+    symmetric and its own inverse (orthogonal, hence unitary). A wave arriving at a (from
+    barrier 1) passes on to b with amplitude c and is absorbed into p1 with amplitude s;
+    likewise b → a, p2; nothing is reflected. λ = 0: transparent (p1 ↔ p2 closed on
+    themselves with amplitude −1); λ = 1: everything entering region 2 is absorbed.
+    Real float array of shape ``coupling.shape + (4, 4)``. At λ = 0 (1) exactly the
+    derivative of s (c) is +∞ (−∞) and is returned as 0: differentiate in λ only for
+    0 < λ < 1 (module docstring).
+    """
+    return _splitter(check_in_range("coupling", coupling, 0.0, 1.0))
+
+
+# --- networks ------------------------------------------------------------------------------
+
+
+@jax.jit
+def _block_diag(*blocks):
+    batch = jnp.broadcast_shapes(*(b.shape[:-2] for b in blocks))
+    dtype = jnp.result_type(*blocks)
+    sizes = [b.shape[-1] for b in blocks]
+    rows = []
+    for k, b in enumerate(blocks):
+        row = [
+            jnp.broadcast_to(b, batch + (m, m)).astype(dtype)
+            if l == k
+            else jnp.zeros(batch + (sizes[k], m), dtype)
+            for l, m in enumerate(sizes)
+        ]
+        rows.append(jnp.concatenate(row, axis=-1))
+    return jnp.concatenate(rows, axis=-2)
+
+
+def block_diag(*blocks):
+    """Block-diagonal S of several elements, ports numbered in order (batch axes broadcast).
+
+    Each block has shape ``(..., n_k, n_k)``; the result ``(..., N, N)``, N = Σ n_k, with the
+    ports of block k at offsets Σ_{l<k} n_l.
+    """
+    if not blocks:
+        raise ValueError("`blocks` must hold at least one element")
+    blocks = [_complex(b) for b in blocks]
+    for k, b in enumerate(blocks):
+        if b.ndim < 2 or b.shape[-1] != b.shape[-2]:
+            raise ValueError(f"`blocks[{k}]` must have shape (..., n, n), got {b.shape}")
+    return _block_diag(*blocks)
+
+
+def _port(name, value, n):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"`{name}` must be a port index (int), got {value!r}")
+    if not 0 <= value < n:
+        raise ValueError(f"`{name}` = {value} is not a port of an S with {n} ports")
+    return int(value)
+
+
+def _bookkeeping(n, connections, external):
+    """Static checks; return external ports, internal ports, [(i, j, link index or None)]
+    and the links (complex arrays)."""
+    if isinstance(external, (int, np.integer)) or not isinstance(external, Sequence):
+        raise ValueError(f"`external` must be a sequence of port indices, got {external!r}")
+    ext = tuple(_port(f"external[{k}]", p, n) for k, p in enumerate(external))
+    if isinstance(connections, (str, bytes)) or not isinstance(connections, Sequence):
+        raise ValueError(f"`connections` must be a sequence of (i, j[, link]), got {connections!r}")
+    pairs, links, internal = [], [], []
+    for k, conn in enumerate(connections):
+        if not isinstance(conn, (tuple, list)) or len(conn) not in (2, 3):
+            raise ValueError(f"`connections[{k}]` must be (i, j) or (i, j, link), got {conn!r}")
+        i = _port(f"connections[{k}][0]", conn[0], n)
+        j = _port(f"connections[{k}][1]", conn[1], n)
+        if i == j:
+            raise ValueError(f"`connections[{k}]` joins port {i} to itself")
+        link = None
+        if len(conn) == 3 and conn[2] is not None:
+            l = _complex(conn[2])
+            if l.ndim < 2 or l.shape[-2:] != (2, 2):
+                raise ValueError(
+                    f"`connections[{k}][2]` (link) must have shape (..., 2, 2), got {l.shape}"
+                )
+            links.append(l)
+            link = len(links) - 1
+        pairs.append((i, j, link))
+        internal += [i, j]
+    used = list(ext) + internal
+    seen = set()
+    for p in used:
+        if p in seen:
+            raise ValueError(f"port {p} is used more than once in `external` and `connections`")
+        seen.add(p)
+    missing = sorted(set(range(n)) - seen)
+    if missing:
+        raise ValueError(f"ports {missing} are neither `external` nor in `connections`")
+    return ext, tuple(internal), pairs, links
+
+
+def compose(S, connections, external):
+    """External S-matrix of a network of elements joined at internal ports.
+
+    `S`: ``(..., N, N)`` S-matrix of all elements over all their ports (usually
+    `block_diag` of the elements). `connections`: sequence of ``(i, j)`` or
+    ``(i, j, link)``: what leaves port i enters port j and vice versa, directly or through a
+    two-port ``link`` of shape ``(..., 2, 2)`` (link port 0 faces i, port 1 faces j; e.g.
+    `propagation`; reflections allowed). `external`: the ports left open, in the order of
+    the result. Every port is external or in exactly one connection. Port bookkeeping is
+    static (Python ints).
+
+    With ``in_I = C out_I`` on the internal ports and ``out = S in``,
+    S_ext = S_EE + S_EI (1 − C S_II)⁻¹ C S_IE (one batched linear solve). Returns
+    ``(..., len(external), len(external))``; unitary when every element and link is.
+    """
+    S = _complex(S)
+    if S.ndim < 2 or S.shape[-1] != S.shape[-2]:
+        raise ValueError(f"`S` must have shape (..., N, N), got {S.shape}")
+    ext, internal, pairs, links = _bookkeeping(S.shape[-1], connections, external)
+    e_idx = np.asarray(ext, dtype=int)
+    S_EE = S[..., e_idx[:, None], e_idx[None, :]]
+    if not internal:
+        return S_EE
+    return _compose(S, tuple(links), ext=ext, internal=internal, pairs=tuple(pairs))
+
+
+@functools.partial(jax.jit, static_argnames=("ext", "internal", "pairs"))
+def _compose(S, links, *, ext, internal, pairs):
+    e_idx = np.asarray(ext, dtype=int)
+    batch = jnp.broadcast_shapes(S.shape[:-2], *(l.shape[:-2] for l in links))
+    dtype = jnp.result_type(S, *links)
+    S = jnp.broadcast_to(S, batch + S.shape[-2:]).astype(dtype)
+    i_idx = np.asarray(internal, dtype=int)
+    pos = {p: q for q, p in enumerate(internal)}
+    n_i = len(internal)
+    zero, one = jnp.zeros(batch, dtype), jnp.ones(batch, dtype)
+    C = [[zero] * n_i for _ in range(n_i)]
+    for i, j, link in pairs:
+        a, b = pos[i], pos[j]
+        if link is None:
+            C[a][b] = C[b][a] = one
+        else:
+            l = jnp.broadcast_to(links[link], batch + (2, 2))
+            C[a][a], C[a][b] = l[..., 0, 0], l[..., 0, 1]
+            C[b][a], C[b][b] = l[..., 1, 0], l[..., 1, 1]
+    C = jnp.stack([jnp.stack(row, -1) for row in C], -2)
+    S_EE = S[..., e_idx[:, None], e_idx[None, :]]
+    S_EI = S[..., e_idx[:, None], i_idx[None, :]]
+    S_IE = S[..., i_idx[:, None], e_idx[None, :]]
+    S_II = S[..., i_idx[:, None], i_idx[None, :]]
+    A = jnp.eye(n_i, dtype=dtype) - C @ S_II
+    X = jnp.linalg.solve(A, C @ S_IE)
+    return S_EE + S_EI @ X
+
+
+# --- the DI diode --------------------------------------------------------------------------
+
+# ports of block_diag(barrier 1, splitter, barrier 3):
+# 0 = L, 1 = barrier 1 right | 2 = a, 3 = b, 4 = p1, 5 = p2 | 6 = barrier 3 left, 7 = R
+_DIODE_EXTERNAL = (0, 7, 4, 5)
+
+
+@jax.jit
+def _diode(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U2, U3, x):
+    b1 = _barrier(E, eps1 + U1, gamma1)
+    b3 = _barrier(E, eps3 + U3, gamma3)
+    left = _propagation(E, U2, cavity_energy, x)
+    right = _propagation(E, U2, cavity_energy, 1.0 - x)
+    S = block_diag(b1, _splitter(coupling), b3)
+    return compose(S, ((1, 2, left), (3, 6, right)), _DIODE_EXTERNAL)
+
+
+def _potentials(potentials):
+    if isinstance(potentials, (tuple, list)):
+        if len(potentials) != 3:
+            raise ValueError(f"`potentials` must be (U_1, U_2, U_3), got {len(potentials)} values")
+        return tuple(check_finite(f"potentials[{k}]", u) for k, u in enumerate(potentials))
+    U = check_finite("potentials", potentials)
+    if U.ndim < 1 or U.shape[-1] != 3:
+        raise ValueError(f"`potentials` must have a last axis of length 3, got shape {U.shape}")
+    return U[..., 0], U[..., 1], U[..., 2]
+
+
+def diode_smatrix(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy,
+                  potentials=(0.0, 0.0, 0.0), *, probe_position=0.5):
+    """S-matrix of the DI conductor, L–[barrier 1]–region 2 (with the probe)–[barrier 3]–R.
+
+    Barriers α = 1, 3 are `resonant_barrier` s with ε_α = `eps{α}` + U_α and Γ_α =
+    `gamma{α}` (DI Eq. 4, ε_α here is the paper's ε_α⁰ + U_α^eq); region 2 is
+    `propagation` over x·d, `probe_splitter` (λ = `coupling`), `propagation` over (1 − x)·d,
+    with band bottom U₂ and phase k d = √((E − U₂)/`cavity_energy`), x = `probe_position`
+    ∈ [0, 1] (default ½, the centre; it changes only phases, see the module docstring).
+    `potentials` = (U₁, U₂, U₃): a 3-tuple of scalars/arrays or an array with last axis 3
+    (differentiate it with `jax.jacfwd` for the injectivities, DI Eq. 6).
+
+    Returns the ``(..., 4, 4)`` complex S over the external channels (L, R, p1, p2) with
+    ``...`` the broadcast shape of all arguments (E first); p1 and p2 both belong to the
+    probe terminal (`DIODE_CHANNEL_TERMINALS`). λ = 0: the probe channels decouple and
+    S_RL is the Fabry–Perot amplitude of the two barriers; λ = 1: no direct L ↔ R
+    transmission and |S_p1,L|² + |S_p2,L|² = |τ₁|². Unitary and symmetric (no magnetic
+    field) for E > U₂.
+    """
+    E = check_finite("E", E)
+    eps1 = check_finite("eps1", eps1)
+    eps3 = check_finite("eps3", eps3)
+    gamma1 = check_positive("gamma1", gamma1)
+    gamma3 = check_positive("gamma3", gamma3)
+    coupling = check_in_range("coupling", coupling, 0.0, 1.0)
+    cavity_energy = check_positive("cavity_energy", cavity_energy)
+    U1, U2, U3 = _potentials(potentials)
+    x = check_in_range("probe_position", probe_position, 0.0, 1.0)
+    return _diode(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U2, U3, x)
