@@ -20,6 +20,7 @@ __all__ = [
     "check_positive",
     "check_in_range",
     "check_choice",
+    "check_spin",
 ]
 
 
@@ -75,3 +76,11 @@ def check_choice(name: str, value, choices):
     if value not in choices:
         raise ValueError(f"`{name}` must be one of {sorted(choices)!r}, got {value!r}")
     return value
+
+
+def check_spin(spin):
+    """Spin degeneracy factor: 1 or 2 (a Python or NumPy int), returned as a float array so
+    that jit-compiled callers share one compilation for both values."""
+    if isinstance(spin, bool) or spin not in (1, 2):
+        raise ValueError(f"`spin` must be 1 or 2, got {spin!r}")
+    return jnp.asarray(float(spin))

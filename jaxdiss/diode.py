@@ -28,11 +28,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import equinox as eqx
-import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from ._checks import check_finite, check_in_range, check_nonnegative, check_positive, is_concrete
+from ._checks import check_finite, check_in_range, check_positive, is_concrete
 from .multiterminal import device_grid, multiterminal_currents, transmission_matrix
 from .quad import EnergyGrid
 from .scattering.smatrix import DIODE_CHANNEL_TERMINALS, diode_smatrix

@@ -25,7 +25,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array
 
-from ._checks import check_choice, check_finite, check_nonnegative, check_positive
+from ._checks import check_choice, check_finite, check_nonnegative, check_positive, check_spin
 from .solve import newton
 from .thermal import fermi_window
 from .units import ELEMENTARY_CHARGE, GAAS_2DEG, Material, transverse_energy
@@ -163,14 +163,12 @@ def radial_power_density(T, r, mubar, bias, kT, a=0.04, *, unit: str = "w", spin
     the part of P_R carried by energies above μ_R (all of it at kT = 0).
     """
     check_choice("unit", unit, _UNITS)
-    if spin not in (1, 2):
-        raise ValueError(f"`spin` must be 1 or 2, got {spin!r}")
     a = check_positive("a", a)
     mubar = check_positive("mubar", mubar)
     bias = check_finite("bias", bias)
     kT = check_nonnegative("kT", kT)
     r = check_positive("r", r)
-    return _radial_power_density(T, r, mubar, bias, kT, a, unit, float(spin))
+    return _radial_power_density(T, r, mubar, bias, kT, a, unit, check_spin(spin))
 
 
 @eqx.filter_jit

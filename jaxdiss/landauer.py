@@ -22,7 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array
 
-from ._checks import check_finite, check_nonnegative, check_positive
+from ._checks import check_finite, check_nonnegative, check_positive, check_spin
 from .quad import EnergyGrid, graded_edges, panel_grid
 from .scattering.transmission import derivative, quadrature_hints
 from .thermal import fermi_window
@@ -182,11 +182,6 @@ def _scalar(name, x, grid):
     return x
 
 
-def _spin(spin):
-    if spin not in (1, 2):
-        raise ValueError(f"`spin` must be 1 or 2, got {spin!r}")
-    return float(spin)
-
 
 def two_terminal_currents(T, mu_left, mu_right, kT_left, kT_right=None, *, spin=2,
                           grid: EnergyGrid | None = None, order=16, levels=8) -> TwoTerminalCurrents:
@@ -195,7 +190,7 @@ def two_terminal_currents(T, mu_left, mu_right, kT_left, kT_right=None, *, spin=
     Reservoirs at (mu_left, kT_left) and (mu_right, kT_right) (default kT_right = kT_left);
     `T` any vectorised callable T(E). See `TwoTerminalCurrents` for units and signs.
     """
-    s = _spin(spin)
+    s = check_spin(spin)
     mu_left = _scalar("mu_left", check_finite("mu_left", mu_left), grid)
     mu_right = _scalar("mu_right", check_finite("mu_right", mu_right), grid)
     kT_left = _scalar("kT_left", check_nonnegative("kT_left", kT_left), grid)
@@ -233,7 +228,7 @@ def landauer_dissipation(T, mubar, bias, kT, spin=2, *, grid: EnergyGrid | None 
     P_L + P_R = bias·I holds to rounding, and P_A is integrated from 2s∫(E − μ̄)T(f_L − f_R)dE
     so that it keeps its digits at small bias.
     """
-    s = _spin(spin)
+    s = check_spin(spin)
     mubar = _scalar("mubar", check_finite("mubar", mubar), grid)
     bias = _scalar("bias", check_finite("bias", bias), grid)
     kT = _scalar("kT", check_nonnegative("kT", kT), grid)
@@ -273,7 +268,7 @@ def low_bias_dissipation(T, mubar, bias, spin=2) -> LowBiasDissipation:
 
     T' by autodiff. Valid at zero temperature for bias small on the scale of T's variation.
     """
-    s = _spin(spin)
+    s = check_spin(spin)
     mubar = check_finite("mubar", mubar)
     bias = check_finite("bias", bias)
     return _low_bias(T, mubar, bias, s)
@@ -300,7 +295,7 @@ def low_temperature_correction(T, mubar, bias, kT, spin=2) -> TemperatureCorrect
     ΔP_L = −(s/2)(π²/3)[T(μ_L) − T(μ_R) + bias·T'(μ_R)] kT²,
     ΔP_R = +(s/2)(π²/3)[T(μ_L) − T(μ_R) + bias·T'(μ_L)] kT².
     """
-    s = _spin(spin)
+    s = check_spin(spin)
     mubar = check_finite("mubar", mubar)
     bias = check_finite("bias", bias)
     kT = check_nonnegative("kT", kT)
@@ -321,7 +316,7 @@ def _low_temperature(T, mubar, bias, kT, s):
 def step_temperature_correction(kT, spin=2) -> TemperatureCorrection:
     """QPC Eq. (17): ΔP_{L/R} = ∓(s/2)(π²/3) kT² for a unit conductance step lying between
     μ_R and μ_L (T(μ_L) − T(μ_R) = 1, T' = 0 at both), independent of the bias."""
-    s = _spin(spin)
+    s = check_spin(spin)
     kT = check_nonnegative("kT", kT)
     d = 0.5 * s * jnp.pi**2 / 3.0 * kT**2
     return TemperatureCorrection(delta_left=-d, delta_right=d)

@@ -42,7 +42,7 @@ import equinox as eqx
 import jax.numpy as jnp
 from jaxtyping import Array
 
-from ._checks import check_finite, check_nonnegative, check_positive, is_concrete
+from ._checks import check_finite, check_nonnegative, check_positive, check_spin, is_concrete
 from .quad import EnergyGrid, graded_edges, pairwise_sum, panel_grid
 from .thermal import fermi_window
 
@@ -158,13 +158,6 @@ def _transmission_matrix(S, groups):
 # currents
 
 
-def _spin(spin):
-    if spin not in (1, 2) or isinstance(spin, bool):
-        raise ValueError(f"`spin` must be 1 or 2, got {spin!r}")
-    # an array, not a Python float: filter_jit then traces it and spin 1 and 2 share one
-    # compilation
-    return jnp.asarray(float(spin))
-
 
 def _reservoirs(mus, kTs):
     mus = check_finite("mus", mus)
@@ -220,7 +213,7 @@ def current_density(T, E, mus, kTs, *, spin=2):
     `T`: callable E ↦ T_kj(E) (shape E.shape + (N, N)) or that array at `E`. Per unit energy
     [1/h]; positive out of reservoir j.
     """
-    s = _spin(spin)
+    s = check_spin(spin)
     mus, kTs = _reservoirs(mus, kTs)
     E = check_finite("E", E)
     return _current_density(T, E, mus, kTs, s)
@@ -247,7 +240,7 @@ def multiterminal_currents(T, mus, kTs, grid: EnergyGrid, *, spin=2) -> Multiter
     (their float fields are traced) rather than a fresh lambda per call, which would
     recompile every time.
     """
-    s = _spin(spin)
+    s = check_spin(spin)
     mus, kTs = _reservoirs(mus, kTs)
     _check_grid(grid)
     return _currents(T, mus, kTs, grid, s)
@@ -277,7 +270,7 @@ def smatrix_currents(S, channel_terminals: Sequence[Hashable], mus, kTs, grid: E
     order of first appearance in `channel_terminals`).
     """
     groups = _channel_groups(channel_terminals, terminals)
-    s = _spin(spin)
+    s = check_spin(spin)
     mus, kTs = _reservoirs(mus, kTs)
     _check_grid(grid)
     if mus.shape[0] != len(groups):
