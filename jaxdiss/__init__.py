@@ -68,6 +68,7 @@ from .scattering import (  # noqa: E402
     resonant_barrier,
 )
 from .solve import RootResult, newton  # noqa: E402
+from .screening import injectivities, region_dos, smatrix_injectivities  # noqa: E402
 from .sweep import sweep  # noqa: E402
 from .thermal import fermi, fermi_derivative, fermi_window, sommerfeld_integral  # noqa: E402
 
@@ -131,6 +132,10 @@ __all__ = [
     "multiterminal_currents",
     "smatrix_currents",
     "device_grid",
+    # injectivities (DI Eq. 6)
+    "injectivities",
+    "smatrix_injectivities",
+    "region_dos",
     # diodes
     "ThermalDiode",
     "DiodeState",
