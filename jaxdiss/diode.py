@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
@@ -214,8 +215,12 @@ def _rectification(dev, mu, kT, delta_kT, grid):
     hot = kT + delta_kT
     if grid is None:
         grid = diode_grid(dev, mu, jnp.minimum(kT, hot), jnp.maximum(kT, hot))
-    fwd = _solve(dev, mu, hot, kT, grid)
-    bwd = _solve(dev, mu, kT, hot, grid)
+    # forward and backward as one batch of two: a single Newton loop (two separate
+    # loops in one executable were seen to stall the CPU runtime)
+    both = jax.vmap(lambda kl, kr: _solve(dev, mu, kl, kr, grid))(
+        jnp.stack([hot, kT]), jnp.stack([kT, hot]))
+    fwd = jax.tree_util.tree_map(lambda x: x[0], both)
+    bwd = jax.tree_util.tree_map(lambda x: x[1], both)
 
     def coefficient(xf, xb):
         return (xf + xb) / (jnp.abs(xf) + jnp.abs(xb))
