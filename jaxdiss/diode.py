@@ -1,26 +1,34 @@
-"""Thermal and bipolar thermoelectric diodes with a thermalization probe (DI paper).
+"""Thermal and bipolar thermoelectric diodes (DI paper): thermalization probe and screening.
 
 A single-channel conductor L–[barrier 1]–region 2–[barrier 3]–R (DI Fig. 1c): resonant
 barriers α = 1, 3 (Breit–Wigner, DI Eq. 4) around a ballistic region 2 in which a Büttiker
 probe absorbs electrons with probability λ = `coupling` and re-injects them thermalised at
-(μ_p, kT_p), fixed by zero particle and heat current into the probe, I_p = J_p = 0
-(DI Fig. 1b). λ = 1: every electron in region 2 thermalises (sequential L–1–p–3–R); λ = 0:
-fully coherent (Fabry–Perot in region 2). The scattering matrix and the probe splitter
-are in `jaxdiss.scattering.smatrix` (the probe sits at the centre of region 2).
+(μ_p, kT_p). λ = 1: every electron in region 2 thermalises (sequential L–1–p–3–R); λ = 0:
+fully coherent (Fabry–Perot in region 2). The scattering matrix and the probe splitter are
+in `jaxdiss.scattering.smatrix` (the probe sits at `probe_position`, default the centre).
 
 Units: energies absolute (lead band bottom 0) in one unit, e.g. k_B T = 1; h = 1, spin 2.
 Currents are those of terminal L, positive when flowing out of L into the conductor.
 Forward (F): kT_L = kT + ΔT, kT_R = kT; backward (B): kT_L = kT, kT_R = kT + ΔT; both
 terminals at μ (DI Eq. 2).
 
-The probe state is found by Newton (autodiff Jacobian, implicit differentiation) in the
-variables (μ_p, ln kT_p), which keeps kT_p > 0 during the iteration. Without screening the
-transmissions do not depend on the probe state, so they are tabulated once on the energy
-grid and every Newton step only re-evaluates Fermi functions. At λ = 0 the probe is
-decoupled: its state is then left at the initial guess and flagged converged.
+Self-consistency (all by Newton with autodiff Jacobians, differentiated implicitly):
 
-Screening (U_α from the injectivities, DI Eqs. 5–7) is not part of this module yet: the
-band-bottom potentials are fixed (`potentials`, default 0).
+- **probe** (μ_p, kT_p) from I_p = J_p = 0, solved in (μ_p, ln kT_p) so that kT_p > 0;
+- **screening** (``capacitance`` not None): the non-equilibrium band-bottom shifts U^neq of
+  the three regions from DI Eqs. (5)–(7), δn(U) = K U^neq (`jaxdiss.screening`), with
+  U = `potentials` + U^neq and the equilibrium reference (μ, kT_eq) for all terminals;
+- **both** (mixed, DI Fig. 4) as one Newton system in (μ_p, ln kT_p, U^neq).
+
+Without screening the transmissions do not depend on the unknowns: they are tabulated once
+on the energy grid and every Newton step re-evaluates only the probe's Fermi windows. With
+screening every step re-evaluates S and ∂S/∂U on a grid that follows the shifted resonances.
+At λ = 0 the probe is decoupled: its state is left at the initial guess.
+
+Convergence is reported per point (`converged`), never as a silent NaN: Newton must stop on
+its step criterion and the residuals must be small (probe currents ≤ 1e-9 kT_max, charges ≤
+1e-9 electrons). Local neutrality (C → 0) has no solution where a region's charge hardly
+depends on its potential (a level far below μ, DESIGN notes): such points are flagged.
 """
 
 from __future__ import annotations
@@ -30,30 +38,48 @@ from typing import NamedTuple
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, Float
 
 from ._checks import check_finite, check_in_range, check_positive, is_concrete
-from .multiterminal import device_grid, multiterminal_currents, transmission_matrix
-from .quad import EnergyGrid
-from .scattering.smatrix import DIODE_CHANNEL_TERMINALS, diode_smatrix
+from .multiterminal import _currents
+from .quad import EnergyGrid, graded_edges, panel_grid
+from .scattering.smatrix import (
+    _cavity_resonances,
+    _diode_entries,
+    _transmission_list,
+    diode_smatrix,
+)
+from .screening import _channel_charges, _kernels, _mutual, _gates
 from .solve import newton
+from .thermal import _occupation, _warm_window
 
 __all__ = ["ThermalDiode", "DiodeState", "Rectification", "diode_grid", "diode_currents",
            "rectification"]
 
 _TAIL = 45.0  # the grid covers μ ± 45 kT_max
-_TERMINALS = ("L", "R", "p")
+_CAVITY_LEVELS = 4  # Fabry–Perot levels of region 2 that get their own quadrature ladder
+_PROBE_TOL = 1e-9  # probe residual, relative to kT_max
+_CHARGE_TOL = 1e-9  # charge residual, electrons
+_U_STEP = 0.5  # largest Newton step of a screening potential, in units of kT_min
+_SCREENED_STEPS = 24
+_SCREENED_TOL = 1e-11  # the grid follows U, so the residual is smooth only to ~1e-13
 
 
 class ThermalDiode(eqx.Module):
-    """The DI two-barrier conductor with a thermalization probe in region 2.
+    """The DI two-barrier conductor with a thermalization probe and optional screening.
 
-    `eps1`, `eps3`: resonance energies ε_α of barriers 1 and 3 (gate shifts included);
-    `gamma1`, `gamma3`: their widths Γ_α (> 0); `coupling`: probe λ ∈ [0, 1];
+    `eps1`, `eps3`: resonance energies ε_α of barriers 1 and 3 (gate shifts included, DI
+    Eq. 4); `gamma1`, `gamma3`: their widths Γ_α (> 0); `coupling`: probe λ ∈ [0, 1];
     `cavity_energy`: ħ²/(2 m d²), so that the phase across region 2 is
     k d = √((E − U₂)/cavity_energy) (DI Fig. 3: d = 2ħ/√(8 m kT) gives cavity_energy = kT);
-    `capacitance`: only None for now (no screening); `potentials`: fixed band-bottom shifts
-    (U₁, U₂, U₃). All float fields are differentiable.
+    `capacitance`: None (no screening: U = `potentials`), or the geometric capacitances
+    C_αβ of DI Eq. (5) in e²/[energy] — a scalar c (nearest neighbours C₁₂ = C₂₃ = c) or a
+    symmetric (3, 3) matrix with zero diagonal; 0.0 is the C → 0 limit of local neutrality
+    used in the paper's figures; `gate_capacitance`: optional C^g_α (scalar or (3,)), only
+    with screening; `potentials`: equilibrium band bottoms U^eq = (U₁, U₂, U₃);
+    `probe_position` ∈ [0, 1]: where the probe sits in region 2 (fraction of d). All float
+    fields are differentiable.
     """
 
     eps1: Float[Array, ""]
@@ -62,41 +88,76 @@ class ThermalDiode(eqx.Module):
     gamma3: Float[Array, ""]
     coupling: Float[Array, ""]
     cavity_energy: Float[Array, ""]
+    capacitance: Float[Array, "3 3"] | None
+    gate_capacitance: Float[Array, "3"] | None
     potentials: Float[Array, "3"]
+    probe_position: Float[Array, ""]
 
     def __init__(self, eps1, eps3, gamma1, gamma3, coupling=1.0, cavity_energy=1.0,
-                 capacitance=None, potentials=(0.0, 0.0, 0.0)):
-        if capacitance is not None:
-            raise NotImplementedError(
-                "`capacitance`: screening (DI Eqs. 5-7) is not implemented yet; use "
-                "capacitance=None (fixed band bottoms, set by `potentials`)"
-            )
+                 capacitance=None, *, gate_capacitance=None, potentials=(0.0, 0.0, 0.0),
+                 probe_position=0.5):
         self.eps1 = check_finite("eps1", eps1)
         self.eps3 = check_finite("eps3", eps3)
         self.gamma1 = check_positive("gamma1", gamma1)
         self.gamma3 = check_positive("gamma3", gamma3)
         self.coupling = check_in_range("coupling", coupling, 0.0, 1.0)
         self.cavity_energy = check_positive("cavity_energy", cavity_energy)
+        if capacitance is None:
+            if gate_capacitance is not None:
+                raise ValueError("`gate_capacitance` needs `capacitance` (screening); "
+                                 "use capacitance=0.0 for gates alone")
+            self.capacitance = None
+            self.gate_capacitance = None
+        else:
+            self.capacitance = _mutual(capacitance)
+            self.gate_capacitance = (jnp.zeros(3) if gate_capacitance is None
+                                     else _gates(gate_capacitance))
         self.potentials = check_finite("potentials", jnp.asarray(potentials, dtype=float))
         if self.potentials.shape != (3,):
             raise ValueError(f"`potentials` must be (U_1, U_2, U_3), got shape {self.potentials.shape}")
+        self.probe_position = check_in_range("probe_position", probe_position, 0.0, 1.0)
 
-    def smatrix(self, E):
-        """S(E) over the channels (L, R, p1, p2), shape E.shape + (4, 4)."""
+    @property
+    def screened(self) -> bool:
+        """True when the band bottoms are found self-consistently (``capacitance`` given)."""
+        return self.capacitance is not None
+
+    def maxwell_matrix(self):
+        """K with δn = K U^neq (`jaxdiss.screening.capacitance_matrix`); None unscreened."""
+        if not self.screened:
+            return None
+        return jnp.diag(jnp.sum(self.capacitance, axis=1) + self.gate_capacitance) - self.capacitance
+
+    def _args(self, E, potentials=None):
+        U = self.potentials if potentials is None else potentials
+        return (E, self.eps1, self.eps3, self.gamma1, self.gamma3, self.coupling,
+                self.cavity_energy, U[0], U[1], U[2], self.probe_position)
+
+    def smatrix(self, E, potentials=None):
+        """S(E) over the channels (L, R, p1, p2), shape E.shape + (4, 4), at band bottoms
+        `potentials` (default the equilibrium ones)."""
+        U = self.potentials if potentials is None else potentials
         return diode_smatrix(E, self.eps1, self.eps3, self.gamma1, self.gamma3, self.coupling,
-                             self.cavity_energy, self.potentials)
+                             self.cavity_energy, U, probe_position=self.probe_position)
 
-    def transmissions(self, E):
+    def transmissions(self, E, potentials=None):
         """Terminal transmissions T_kj over (L, R, p), shape E.shape + (3, 3)."""
-        return transmission_matrix(self.smatrix(E), DIODE_CHANNEL_TERMINALS, _TERMINALS)
+        return _stack(_transmission_list(_diode_entries(*self._args(jnp.asarray(E, dtype=float),
+                                                                     potentials))))
+
+
+def _stack(rows):
+    return jnp.stack([jnp.stack(row, -1) for row in rows], -2)
 
 
 class DiodeState(NamedTuple):
     """Self-consistent state of a diode and the currents of terminal L.
 
     `particle_current` [energy/h] and `heat_current` [energy²/h] out of L (spin 2),
-    `mu_probe`, `kT_probe`, `potentials` (U₁, U₂, U₃), `converged`, `steps` (Newton),
-    `residual` = max(|I_p|, |J_p|/kT_p) at the solution, and the currents of all terminals
+    `mu_probe`, `kT_probe`, `potentials` (total U₁, U₂, U₃ = U^eq + U^neq), `converged`,
+    `steps` (Newton), `residual` = max(|I_p|, |J_p|/kT_p) at the solution (0 when the probe
+    is decoupled), `excess_charge` δn_α (DI Eq. 7, electrons; 0 without screening),
+    `charge_residual` = max_α |δn_α − (K U^neq)_α|, and the currents of all terminals
     (L, R, p) in `particle_currents`, `heat_currents`.
     """
 
@@ -110,6 +171,8 @@ class DiodeState(NamedTuple):
     residual: Array
     particle_currents: Array
     heat_currents: Array
+    excess_charge: Array
+    charge_residual: Array
 
 
 class Rectification(NamedTuple):
@@ -121,48 +184,182 @@ class Rectification(NamedTuple):
     backward: DiodeState
 
 
-def diode_grid(dev: ThermalDiode, mu, kT_min, kT_max, *, n_panels: int = 64, order: int = 16,
-               levels: int = 8) -> EnergyGrid:
+# --------------------------------------------------------------------------------------
+# energy grid
+
+
+def diode_grid(dev: ThermalDiode, mu, kT_min, kT_max, *, potentials=None,
+               band_bottom: bool | None = None, n_panels: int = 64, order: int = 16,
+               levels: int = 8, cavity_levels: int = _CAVITY_LEVELS) -> EnergyGrid:
     """Energy grid for every evaluation of `dev` at reservoirs μ, kT ∈ [kT_min, kT_max].
 
-    [max(0, μ − 45 kT_max), μ + 45 kT_max] in `n_panels` uniform panels (static; accurate
-    while each is ≲ 4 kT_min wide, e.g. kT_max/kT_min ≤ 2.8 with the default), graded
-    ladders at the two resonances (scale Γ_α) and at μ (scale kT_min), and breakpoints at
-    the lead band bottom 0 and at region 2's band bottom U₂. Works with traced inputs.
+    [lo, μ + 45 kT_max] with lo = max(0, μ − 45 kT_max), or lo = 0 (the lead band bottom)
+    when `band_bottom` is true (default: for screened devices, whose charges integrate the
+    whole Fermi sea), in `n_panels` uniform panels (static; accurate while each is ≲ 4 kT_min
+    wide), graded ladders at the two resonances ε_α + U_α (scale Γ_α), at μ (scale kT_min)
+    and at the first `cavity_levels` Fabry–Perot levels of region 2 (their own widths,
+    which are ≪ kT when the barriers are opaque), and breakpoints at the lead band bottom 0
+    and at region 2's band bottom U₂. `potentials`: the band bottoms U at which to place
+    them (default the device's). Works with traced inputs; with concrete ones it checks
+    that no further cavity level lies in the window (raise `cavity_levels` otherwise).
     """
-    lo = jnp.maximum(0.0, mu - _TAIL * kT_max)
+    if not isinstance(cavity_levels, int) or isinstance(cavity_levels, bool) or cavity_levels < 0:
+        raise ValueError(f"`cavity_levels` must be a non-negative int, got {cavity_levels!r}")
+    if band_bottom is None:
+        band_bottom = dev.screened
+    U = dev.potentials if potentials is None else jnp.asarray(potentials, dtype=float)
     hi = mu + _TAIL * kT_max
-    U1, U2, U3 = dev.potentials
-    centers = jnp.stack([dev.eps1 + U1, dev.eps3 + U3, jnp.asarray(mu, dtype=float)])
-    scales = jnp.stack([dev.gamma1, dev.gamma3, jnp.asarray(kT_min, dtype=float)])
-    return device_grid(lo, hi, centers=centers, scales=scales,
-                       breakpoints=jnp.stack([jnp.zeros(()), U2]), n_panels=n_panels,
-                       order=order, levels=levels)
+    lo = jnp.zeros(()) if band_bottom else jnp.maximum(0.0, mu - _TAIL * kT_max)
+    _check_cavity_levels(dev, U, hi, cavity_levels)
+    centers = [dev.eps1 + U[0], dev.eps3 + U[2], jnp.asarray(mu, dtype=float)]
+    scales = [dev.gamma1, dev.gamma3, jnp.asarray(kT_min, dtype=float)]
+    if cavity_levels:
+        E_n, w_n = _cavity_resonances(dev.eps1, dev.eps3, dev.gamma1, dev.gamma3, dev.coupling,
+                                      dev.cavity_energy, U[0], U[1], U[2], cavity_levels)
+        centers = jnp.concatenate([jnp.stack(centers), E_n])
+        scales = jnp.concatenate([jnp.stack(scales), w_n])
+    else:
+        centers, scales = jnp.stack(centers), jnp.stack(scales)
+    # graded_edges directly (device_grid's argument checks would turn a NaN iterate of a
+    # failing Newton solve into an exception instead of a flagged point)
+    edges = graded_edges(lo, hi, breakpoints=jnp.stack([jnp.zeros(()), U[1]]), centers=centers,
+                         scales=scales, subdivide=(lo, hi, n_panels), levels=levels)
+    return panel_grid(edges, order)
 
 
-def _probe_residual(y, args):
-    Tkj, grid, mu, kT_left, kT_right, active, y0 = args
-    mu_p, kT_p = y[0], jnp.exp(y[1])
-    cur = multiterminal_currents(Tkj, jnp.stack([mu, mu, mu_p]),
-                                 jnp.stack([kT_left, kT_right, kT_p]), grid)
-    r = jnp.stack([cur.particle[2], cur.heat[2] / kT_p])
-    return jnp.where(active, r, y - y0)
+def _check_cavity_levels(dev, U, hi, n):
+    values = (dev.coupling, dev.cavity_energy, U, hi)
+    if not all(is_concrete(v) for v in values) or float(dev.coupling) >= 1.0:
+        return
+    nxt = float(U[1]) + float(dev.cavity_energy) * (np.pi * (n + 1)) ** 2
+    if nxt < float(hi):
+        need = int(np.floor(np.sqrt((float(hi) - float(U[1])) / float(dev.cavity_energy)) / np.pi))
+        raise ValueError(
+            f"`cavity_levels` = {n} leaves Fabry-Perot level {n + 1} of region 2 (E ≈ {nxt:.4g}) "
+            f"inside the energy window (up to {float(hi):.4g}) without a quadrature ladder; "
+            f"pass cavity_levels={need}")
 
 
-def _solve(dev, mu, kT_left, kT_right, grid):
-    Tkj = dev.transmissions(grid.nodes)
-    active = dev.coupling > 0
-    y0 = jnp.stack([jnp.asarray(mu, dtype=float), jnp.log(0.5 * (kT_left + kT_right))])
-    sol = newton(_probe_residual, y0, (Tkj, grid, mu, kT_left, kT_right, active, y0),
-                 rtol=1e-13, atol=1e-13)
-    mu_p, kT_p = sol.root[0], jnp.exp(sol.root[1])
-    cur = multiterminal_currents(Tkj, jnp.stack([mu, mu, mu_p]),
-                                 jnp.stack([kT_left, kT_right, kT_p]), grid)
-    residual = jnp.where(active, jnp.maximum(jnp.abs(cur.particle[2]),
-                                             jnp.abs(cur.heat[2]) / kT_p), 0.0)
-    return DiodeState(cur.particle[0], cur.heat[0], mu_p, kT_p, dev.potentials,
-                      sol.converged & jnp.all(jnp.isfinite(sol.root)), sol.steps, residual,
-                      cur.particle, cur.heat)
+# --------------------------------------------------------------------------------------
+# residuals
+
+
+def _probe_rows(TLp, TRp, grid, mu, kT_left, kT_right, mu_p, kT_p):
+    """(I_p, J_p/kT_p) from the probe's columns of T (spin 2): only its two Fermi windows."""
+    E = grid.nodes
+    xp, x = E - mu_p, E - mu
+    g = (TLp * _warm_window(xp, x, mu - mu_p, kT_p, kT_left)
+         + TRp * _warm_window(xp, x, mu - mu_p, kT_p, kT_right))
+    return jnp.stack([2.0 * grid.integrate(g), 2.0 * grid.integrate((E - mu_p) * g) / kT_p])
+
+
+class _Problem(eqx.Module):
+    """Everything a solve needs besides the unknowns (a pytree: traced leaves)."""
+
+    dev: ThermalDiode
+    mu: Array
+    kT_left: Array
+    kT_right: Array
+    kT_min: Array
+    kT_max: Array
+    y0: Array
+    grid_options: tuple = eqx.field(static=True)
+
+    def grid(self, U):
+        return diode_grid(self.dev, self.mu, self.kT_min, self.kT_max, potentials=U,
+                          **dict(self.grid_options))
+
+    def active(self):
+        return self.dev.coupling > 0
+
+    def probe_state(self, y):
+        return y[0], jnp.exp(y[1])
+
+
+def _unscreened_residual(y, args):
+    prob, grid, TLp, TRp = args
+    mu_p, kT_p = prob.probe_state(y)
+    r = _probe_rows(TLp, TRp, grid, prob.mu, prob.kT_left, prob.kT_right, mu_p, kT_p)
+    return jnp.where(prob.active(), r, y - prob.y0)
+
+
+def _screened_parts(y, prob, Q_eq):
+    """Residual pieces at unknowns y = (μ_p, ln kT_p, U^neq): probe rows, δn, grid, S."""
+    dev = prob.dev
+    mu_p, kT_p = prob.probe_state(y)
+    u = y[2:]
+    U = dev.potentials + u
+    grid = prob.grid(U)
+    E = grid.nodes
+    p = (dev.eps1, dev.eps3, dev.gamma1, dev.gamma3, dev.coupling, dev.cavity_energy)
+    S, nu = _kernels(p, E, U, dev.probe_position)
+    T = _transmission_list(S)
+    occ = [_occupation(E - prob.mu, prob.kT_left), _occupation(E - prob.mu, prob.kT_right),
+           _occupation(E - mu_p, kT_p)]
+    dn = _channel_charges(nu, occ, grid, 2.0) - Q_eq
+    rows = _probe_rows(T[0][2], T[1][2], grid, prob.mu, prob.kT_left, prob.kT_right, mu_p, kT_p)
+    return rows, dn, grid, T
+
+
+def _screened_residual(y, args):
+    prob, Q_eq, K = args
+    rows, dn, _, _ = _screened_parts(y, prob, Q_eq)
+    probe = jnp.where(prob.active(), rows, y[:2] - prob.y0[:2])
+    return jnp.concatenate([probe, dn - K @ y[2:]])
+
+
+def _equilibrium_charges(prob, kT_eq):
+    dev = prob.dev
+    grid = prob.grid(dev.potentials)
+    E = grid.nodes
+    p = (dev.eps1, dev.eps3, dev.gamma1, dev.gamma3, dev.coupling, dev.cavity_energy)
+    _, nu = _kernels(p, E, dev.potentials, dev.probe_position)
+    f = _occupation(E - prob.mu, kT_eq)
+    return _channel_charges(nu, [f, f, f], grid, 2.0)
+
+
+def _state(prob, y, sol, grid, Tkj, dn, charge_residual):
+    mu_p, kT_p = prob.probe_state(y)
+    # the private kernel: a NaN iterate must come back flagged, not raise in a check
+    cur = _currents(Tkj, jnp.stack([prob.mu, prob.mu, mu_p]),
+                    jnp.stack([prob.kT_left, prob.kT_right, kT_p]), grid, jnp.asarray(2.0))
+    residual = jnp.where(prob.active(), jnp.maximum(jnp.abs(cur.particle[2]),
+                                                    jnp.abs(cur.heat[2]) / kT_p), 0.0)
+    U = prob.dev.potentials + (y[2:] if y.shape[0] > 2 else jnp.zeros(3))
+    ok = (sol.converged & jnp.all(jnp.isfinite(y)) & (residual <= _PROBE_TOL * prob.kT_max)
+          & (charge_residual <= _CHARGE_TOL))
+    return DiodeState(cur.particle[0], cur.heat[0], mu_p, kT_p, U, ok, sol.steps, residual,
+                      cur.particle, cur.heat, dn, charge_residual)
+
+
+def _solve(prob: _Problem, kT_eq, grid: EnergyGrid | None):
+    dev = prob.dev
+    if not dev.screened:
+        if grid is None:
+            grid = prob.grid(dev.potentials)
+        Tkj = dev.transmissions(grid.nodes)
+        sol = newton(_unscreened_residual, prob.y0, (prob, grid, Tkj[:, 0, 2], Tkj[:, 1, 2]),
+                     rtol=1e-13, atol=1e-13)
+        return _state(prob, sol.root, sol, grid, Tkj, jnp.zeros(3), jnp.zeros(()))
+    if grid is not None:
+        raise ValueError("`grid` cannot be given for a screened device: its grid follows the "
+                         "self-consistent potentials (pass grid options instead)")
+    Q_eq = _equilibrium_charges(prob, kT_eq)
+    K = dev.maxwell_matrix()
+    y0 = jnp.concatenate([prob.y0, jnp.zeros(3)])
+    prob = eqx.tree_at(lambda q: q.y0, prob, y0)
+    bound = jnp.concatenate([jnp.stack([4.0 * prob.kT_max, jnp.asarray(0.5)]),
+                             jnp.full(3, _U_STEP) * prob.kT_min])
+    sol = newton(_screened_residual, y0, (prob, Q_eq, K), rtol=_SCREENED_TOL, atol=_SCREENED_TOL,
+                 max_steps=_SCREENED_STEPS, max_step=bound)
+    y = sol.root
+    _, dn, grid, T = _screened_parts(y, prob, Q_eq)
+    charge_residual = jnp.max(jnp.abs(dn - K @ y[2:]))
+    return _state(prob, y, sol, grid, _stack(T), dn, charge_residual)
+
+
+# --------------------------------------------------------------------------------------
+# public entry points
 
 
 def _validate(mu, kT_left, kT_right):
@@ -174,56 +371,94 @@ def _validate(mu, kT_left, kT_right):
     return mu, kT_left, kT_right
 
 
+def _grid_options(dev, mu, kT_max, grid_options):
+    """Validated grid options (a hashable tuple). Without interference (concrete λ = 1) the
+    cavity levels get no ladders; with concrete inputs their number is checked."""
+    options = dict(grid_options or {})
+    unknown = set(options) - {"n_panels", "order", "levels", "cavity_levels", "band_bottom"}
+    if unknown:
+        raise ValueError(f"`grid_options`: unknown option(s) {sorted(unknown)}; allowed: "
+                         "n_panels, order, levels, cavity_levels, band_bottom")
+    if "cavity_levels" not in options:
+        coherent = not (is_concrete(dev.coupling) and float(dev.coupling) == 1.0)
+        options["cavity_levels"] = _CAVITY_LEVELS if coherent else 0
+    n = options["cavity_levels"]
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"`cavity_levels` must be a non-negative int, got {n!r}")
+    _check_cavity_levels(dev, dev.potentials, mu + _TAIL * kT_max, n)
+    return tuple(sorted(options.items()))
+
+
+def _problem(dev, mu, kT_left, kT_right, kT_min, kT_max, options):
+    y0 = jnp.stack([jnp.asarray(mu, dtype=float), jnp.log(0.5 * (kT_left + kT_right))])
+    return _Problem(dev, mu, kT_left, kT_right, kT_min, kT_max, y0, options)
+
+
 def diode_currents(dev: ThermalDiode, mu, kT_left, kT_right, *, grid: EnergyGrid | None = None,
+                   kT_equilibrium=None, grid_options: dict | None = None,
                    throw: bool = False) -> DiodeState:
-    """Self-consistent probe state and the currents of terminal L (DI Eq. 1, spin 2).
+    """Self-consistent state and the currents of terminal L (DI Eq. 1, spin 2).
 
     Both leads at chemical potential `mu`; temperatures `kT_left`, `kT_right` (> 0).
-    `grid` defaults to `diode_grid(dev, mu, min kT, max kT)`. Non-convergence is reported
-    in `converged` (``throw=True`` raises instead; scalar use only).
+    `kT_equilibrium`: temperature of the equilibrium reference of the screening charges
+    (DI Eq. 7; default the colder lead). `grid` (unscreened devices only) defaults to
+    `diode_grid(dev, mu, min kT, max kT, **grid_options)`. Non-convergence is reported in
+    `converged` (``throw=True`` raises instead; scalar use only).
     """
     mu, kT_left, kT_right = _validate(mu, kT_left, kT_right)
-    state = _diode_currents(dev, mu, kT_left, kT_right, grid)
+    kT_eq = (jnp.minimum(kT_left, kT_right) if kT_equilibrium is None
+             else check_positive("kT_equilibrium", kT_equilibrium))
+    options = _grid_options(dev, mu, jnp.maximum(kT_left, kT_right), grid_options)
+    state = _diode_currents(dev, mu, kT_left, kT_right, kT_eq, grid, options)
     if throw and is_concrete(state.converged) and not bool(state.converged):
-        raise RuntimeError("the probe state (mu_p, kT_p) did not converge")
+        raise RuntimeError("the self-consistent state (probe and/or screening potentials) "
+                           "did not converge")
     return state
 
 
 @eqx.filter_jit
-def _diode_currents(dev, mu, kT_left, kT_right, grid):
-    if grid is None:
-        grid = diode_grid(dev, mu, jnp.minimum(kT_left, kT_right), jnp.maximum(kT_left, kT_right))
-    return _solve(dev, mu, kT_left, kT_right, grid)
+def _diode_currents(dev, mu, kT_left, kT_right, kT_eq, grid, options):
+    prob = _problem(dev, mu, kT_left, kT_right, jnp.minimum(kT_left, kT_right),
+                    jnp.maximum(kT_left, kT_right), options)
+    return _solve(prob, kT_eq, grid)
 
 
-def rectification(dev: ThermalDiode, mu, kT, delta_kT, *, grid: EnergyGrid | None = None) -> Rectification:
+def rectification(dev: ThermalDiode, mu, kT, delta_kT, *, grid: EnergyGrid | None = None,
+                  grid_options: dict | None = None) -> Rectification:
     """Rectification coefficients R_I, R_J of DI Eq. (2) and both configurations.
 
     Forward: kT_L = kT + ΔT, kT_R = kT; backward: kT_L = kT, kT_R = kT + ΔT (ΔT = `delta_kT`,
-    may be negative as long as kT + ΔT > 0). One energy grid serves both configurations.
-    R_X is ill-conditioned where both currents vanish; compare currents there instead.
+    may be negative as long as kT + ΔT > 0). One energy grid serves both configurations
+    (unscreened), and the screening charges refer to equilibrium at (μ, kT). R_X is
+    ill-conditioned where both currents vanish; compare currents there instead.
     """
     mu = check_finite("mu", mu)
     kT = check_positive("kT", kT)
     delta_kT = check_finite("delta_kT", delta_kT)
     _validate(mu, kT, kT + delta_kT)
-    return _rectification(dev, mu, kT, delta_kT, grid)
+    options = _grid_options(dev, mu, jnp.maximum(kT, kT + delta_kT), grid_options)
+    return _rectification(dev, mu, kT, delta_kT, grid, options)
+
+
+def rectification_coefficient(x_forward, x_backward):
+    """DI Eq. (2): (X^F + X^B)/(|X^F| + |X^B|)."""
+    return (x_forward + x_backward) / (jnp.abs(x_forward) + jnp.abs(x_backward))
 
 
 @eqx.filter_jit
-def _rectification(dev, mu, kT, delta_kT, grid):
+def _rectification(dev, mu, kT, delta_kT, grid, options):
     hot = kT + delta_kT
-    if grid is None:
-        grid = diode_grid(dev, mu, jnp.minimum(kT, hot), jnp.maximum(kT, hot))
+    lo, hi = jnp.minimum(kT, hot), jnp.maximum(kT, hot)
+    if grid is None and not dev.screened:
+        grid = diode_grid(dev, mu, lo, hi, **dict(options))
+
     # forward and backward as one batch of two: a single Newton loop (two separate
     # loops in one executable were seen to stall the CPU runtime)
-    both = jax.vmap(lambda kl, kr: _solve(dev, mu, kl, kr, grid))(
-        jnp.stack([hot, kT]), jnp.stack([kT, hot]))
+    def one(kl, kr):
+        return _solve(_problem(dev, mu, kl, kr, lo, hi, options), kT, grid)
+
+    both = jax.vmap(one)(jnp.stack([hot, kT]), jnp.stack([kT, hot]))
     fwd = jax.tree_util.tree_map(lambda x: x[0], both)
     bwd = jax.tree_util.tree_map(lambda x: x[1], both)
-
-    def coefficient(xf, xb):
-        return (xf + xb) / (jnp.abs(xf) + jnp.abs(xb))
-
-    return Rectification(coefficient(fwd.particle_current, bwd.particle_current),
-                         coefficient(fwd.heat_current, bwd.heat_current), fwd, bwd)
+    return Rectification(rectification_coefficient(fwd.particle_current, bwd.particle_current),
+                         rectification_coefficient(fwd.heat_current, bwd.heat_current), fwd, bwd)

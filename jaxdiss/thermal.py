@@ -45,6 +45,22 @@ def fermi_derivative(E, mu, kT):
     return -jax.nn.sigmoid(-x) * jax.nn.sigmoid(x) / kT
 
 
+def _warm_window(xl, xr, dmu, kl, kr):
+    """f_L − f_R for kT_L = `kl` > 0 and kT_R = `kr` > 0, given xl = E − μ_L, xr = E − μ_R
+    and dmu = μ_R − μ_L: the product form of `fermi_window`, full relative precision."""
+    a = xl / kl
+    c = xr / kr
+    d = dmu / kl + xr * ((kr - kl) / (kl * kr))  # = a - c
+    below = d <= 0  # f_L >= f_R
+    d_neg = jnp.where(below, d, 0.0)
+    d_pos = jnp.where(below, 0.0, d)
+    return jnp.where(
+        below,
+        -jax.nn.sigmoid(-a) * jax.nn.sigmoid(c) * jnp.expm1(d_neg),
+        jax.nn.sigmoid(-c) * jax.nn.sigmoid(a) * jnp.expm1(-d_pos),
+    )
+
+
 def fermi_window(E, mu_left, mu_right, kT_left, kT_right=None):
     """f_L(E) - f_R(E), accurate to full relative precision in both thermal tails.
 
@@ -69,19 +85,8 @@ def fermi_window(E, mu_left, mu_right, kT_left, kT_right=None):
 
     # both temperatures positive: product form
     hot = (kT_left > 0) & (kT_right > 0)
-    kl = jnp.where(hot, kT_left, 1.0)
-    kr = jnp.where(hot, kT_right, 1.0)
-    a = xl / kl
-    c = xr / kr
-    d = (mu_right - mu_left) / kl + xr * ((kr - kl) / (kl * kr))  # = a - c
-    below = d <= 0  # f_L >= f_R
-    d_neg = jnp.where(below, d, 0.0)
-    d_pos = jnp.where(below, 0.0, d)
-    warm = jnp.where(
-        below,
-        -jax.nn.sigmoid(-a) * jax.nn.sigmoid(c) * jnp.expm1(d_neg),
-        jax.nn.sigmoid(-c) * jax.nn.sigmoid(a) * jnp.expm1(-d_pos),
-    )
+    warm = _warm_window(xl, xr, mu_right - mu_left, jnp.where(hot, kT_left, 1.0),
+                        jnp.where(hot, kT_right, 1.0))
 
     # a zero temperature on either side: occupations / hole occupations
     upper = _occupation(xl, kT_left) - _occupation(xr, kT_right)

@@ -176,9 +176,17 @@ def test_bad_device_rejected(kwargs, name):
         di.ThermalDiode(**args)
 
 
-def test_screening_not_yet_available_is_said_clearly():
-    with pytest.raises(NotImplementedError, match="capacitance"):
-        di.ThermalDiode(40.0, 40.0, 1.0, 1.0, capacitance=0.0)
+def test_bad_screening_arguments_rejected():
+    with pytest.raises(ValueError, match="gate_capacitance"):
+        di.ThermalDiode(40.0, 40.0, 1.0, 1.0, gate_capacitance=1.0)
+    with pytest.raises(ValueError, match="capacitance"):
+        di.ThermalDiode(40.0, 40.0, 1.0, 1.0, capacitance=-1.0)
+    with pytest.raises(ValueError, match="diagonal"):
+        di.ThermalDiode(40.0, 40.0, 1.0, 1.0, capacitance=np.eye(3))
+    with pytest.raises(ValueError, match="symmetric"):
+        di.ThermalDiode(40.0, 40.0, 1.0, 1.0, capacitance=np.triu(np.ones((3, 3)), 1))
+    with pytest.raises(ValueError, match="grid_options"):
+        di.diode_currents(_device(MU, MU), MU, 1.0, 2.0, grid_options={"panels": 3})
 
 
 def test_bad_operating_point_rejected():

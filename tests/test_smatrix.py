@@ -505,3 +505,22 @@ def test_traced_bad_argument_raises_at_run_time():
     assert np.all(np.isfinite(np.asarray(f(0.5))))
     with pytest.raises(Exception, match="coupling"):
         f(1.5).block_until_ready()
+
+
+def test_closed_form_equals_network_composition():
+    """The diode's closed-form S (multiple reflections summed by hand) equals the general
+    network composition of its elements, for random devices, energies below and above U₂,
+    every coupling and probe position."""
+    from jaxdiss.scattering.smatrix import _diode, _diode_transmissions, diode_network
+    from jaxdiss.multiterminal import transmission_matrix
+
+    rng = np.random.default_rng(7)
+    for k in range(6):
+        p = (rng.uniform(20, 50), rng.uniform(20, 50), rng.uniform(0.3, 3), rng.uniform(0.3, 3),
+             [0.0, 1.0, 0.37, 0.9, 0.05, 0.5][k], rng.uniform(0.3, 2), *rng.normal(0, 0.5, 3),
+             rng.uniform())
+        E = jnp.linspace(-3.0, 70.0, 401) + 0.01
+        A, B = _diode(E, *p), diode_network(E, *p)
+        assert float(jnp.max(jnp.abs(A - B))) < 1e-13
+        T = transmission_matrix(B, DIODE_CHANNEL_TERMINALS)
+        assert float(jnp.max(jnp.abs(_diode_transmissions(E, *p) - T))) < 1e-13

@@ -116,3 +116,49 @@ def test_vmap_with_per_element_flags_and_jit():
 
 def test_reexported():
     assert jd.newton is newton and jd.RootResult is RootResult
+
+
+def test_bounded_newton_converges_where_plain_newton_overshoots():
+    """arctan(y) = c from y0 = 3: plain Newton's first step overshoots and diverges; with
+    |Δy| ≤ 1 the iteration reaches the root and then converges quadratically."""
+    c = 0.2
+    fn = lambda y, c: jnp.arctan(y) - c  # noqa: E731
+    y0 = jnp.array([3.0])
+    plain = newton(fn, y0, c, max_steps=20)
+    assert not bool(plain.converged) or abs(float(plain.root[0]) - np.tan(c)) > 1e-3
+    res = newton(fn, y0, c, max_step=jnp.array([1.0]), max_steps=40)
+    assert bool(res.converged)
+    np.testing.assert_allclose(res.root[0], np.tan(c), rtol=1e-14)
+    # errors after k steps: once the bound no longer binds, e_{k+1} ≲ e_k²
+    errs = [abs(float(newton(fn, y0, c, max_step=jnp.array([1.0]), max_steps=k).root[0])
+                - np.tan(c)) for k in range(1, 9)]
+    late = [e for e in errs if 1e-12 < e < 0.1]
+    assert len(late) >= 2
+    assert all(b < 2 * a**2 for a, b in zip(late, late[1:]))
+
+
+def test_bounded_newton_custom_jacobian_and_implicit_gradient():
+    def fn(y, a):
+        return jnp.array([y[0] ** 2 + y[1] - a, y[1] - 2.0 * y[0]])
+
+    def jac(y, a):
+        return jnp.array([[2.0 * y[0], 1.0], [-2.0, 1.0]])
+
+    def root(a):
+        return newton(fn, jnp.array([1.0, 1.0]), a, max_step=jnp.array([0.5, 0.5]),
+                      jacobian=jac).root
+
+    a = 3.0  # y0² + 2 y0 = a  →  y0 = −1 + √(1 + a)
+    y = np.asarray(jax.jit(root)(a))
+    np.testing.assert_allclose(y, [1.0, 2.0], rtol=1e-14)
+    g = jax.jit(jax.jacfwd(root))(a)
+    dy0 = 0.5 / np.sqrt(1.0 + a)
+    np.testing.assert_allclose(g, [dy0, 2 * dy0], rtol=1e-12)
+    h = 1e-6
+    np.testing.assert_allclose(g, (jax.jit(root)(a + h) - jax.jit(root)(a - h)) / (2 * h), rtol=1e-8)
+
+
+def test_bounded_newton_stops_early_on_non_finite_iterate():
+    res = newton(lambda y, _: jnp.log(y), jnp.array([-1.0]), max_step=jnp.array([1.0]),
+                 max_steps=30)
+    assert not bool(res.converged) and int(res.steps) < 30
