@@ -33,6 +33,7 @@ depends on its potential (a level far below μ, DESIGN notes): such points are f
 
 from __future__ import annotations
 
+import dataclasses
 from typing import NamedTuple
 
 import equinox as eqx
@@ -80,6 +81,14 @@ class ThermalDiode(eqx.Module):
     with screening; `potentials`: equilibrium band bottoms U^eq = (U₁, U₂, U₃);
     `probe_position` ∈ [0, 1]: where the probe sits in region 2 (fraction of d). All float
     fields are differentiable.
+
+    `structure` (static) lets the solvers skip work that a known coupling makes useless:
+    "coherent" (λ = 0: no probe unknowns, 2×2 Fabry–Perot S), "sequential" (λ = 1: no
+    interference, no quadrature ladders on cavity levels) or "general". By default it
+    follows the *Python value* passed as `coupling` (0 or 1 exactly → the special cases;
+    an array, traced or not, → "general"), so it does not depend on whether the
+    constructor runs inside `jit`. Derivatives with respect to `coupling` need
+    "general" (`as_general`).
     """
 
     eps1: Float[Array, ""]
@@ -92,15 +101,25 @@ class ThermalDiode(eqx.Module):
     gate_capacitance: Float[Array, "3"] | None
     potentials: Float[Array, "3"]
     probe_position: Float[Array, ""]
+    structure: str = eqx.field(static=True)
 
     def __init__(self, eps1, eps3, gamma1, gamma3, coupling=1.0, cavity_energy=1.0,
                  capacitance=None, *, gate_capacitance=None, potentials=(0.0, 0.0, 0.0),
-                 probe_position=0.5):
+                 probe_position=0.5, structure=None):
+        if structure is None:
+            structure = _structure(coupling)
+        if structure not in _STRUCTURES:
+            raise ValueError(f"`structure` must be one of {_STRUCTURES}, got {structure!r}")
+        self.structure = structure
         self.eps1 = check_finite("eps1", eps1)
         self.eps3 = check_finite("eps3", eps3)
         self.gamma1 = check_positive("gamma1", gamma1)
         self.gamma3 = check_positive("gamma3", gamma3)
         self.coupling = check_in_range("coupling", coupling, 0.0, 1.0)
+        if structure != "general" and is_concrete(self.coupling) and float(self.coupling) != (
+                0.0 if structure == "coherent" else 1.0):
+            raise ValueError(f"`structure` {structure!r} needs coupling "
+                             f"{0.0 if structure == 'coherent' else 1.0}, got {float(self.coupling)}")
         self.cavity_energy = check_positive("cavity_energy", cavity_energy)
         if capacitance is None:
             if gate_capacitance is not None:
@@ -116,6 +135,10 @@ class ThermalDiode(eqx.Module):
         if self.potentials.shape != (3,):
             raise ValueError(f"`potentials` must be (U_1, U_2, U_3), got shape {self.potentials.shape}")
         self.probe_position = check_in_range("probe_position", probe_position, 0.0, 1.0)
+
+    def as_general(self) -> "ThermalDiode":
+        """The same device with ``structure="general"`` (e.g. to differentiate in λ)."""
+        return _replace_structure(self, "general")
 
     @property
     def screened(self) -> bool:
@@ -144,6 +167,25 @@ class ThermalDiode(eqx.Module):
         """Terminal transmissions T_kj over (L, R, p), shape E.shape + (3, 3)."""
         return _stack(_transmission_list(_diode_entries(*self._args(jnp.asarray(E, dtype=float),
                                                                      potentials))))
+
+
+_STRUCTURES = ("general", "coherent", "sequential")
+
+
+def _structure(coupling):
+    """Static structure from the Python value of `coupling` (see `ThermalDiode`)."""
+    if isinstance(coupling, (bool, np.bool_)) or not isinstance(coupling, (int, float, np.integer,
+                                                                           np.floating)):
+        return "general"
+    return {0.0: "coherent", 1.0: "sequential"}.get(float(coupling), "general")
+
+
+def _replace_structure(dev, structure):
+    new = object.__new__(ThermalDiode)
+    for f in dataclasses.fields(ThermalDiode):
+        object.__setattr__(new, f.name, getattr(dev, f.name))
+    object.__setattr__(new, "structure", structure)
+    return new
 
 
 def _stack(rows):
@@ -254,7 +296,11 @@ def _probe_rows(TLp, TRp, grid, mu, kT_left, kT_right, mu_p, kT_p):
 
 
 class _Problem(eqx.Module):
-    """Everything a solve needs besides the unknowns (a pytree: traced leaves)."""
+    """Everything a solve needs besides the unknowns (a pytree: traced leaves).
+
+    `coherent` (static): the device is known to have λ = 0, so the probe is left out of
+    the unknowns and S is the 2×2 Fabry–Perot matrix over (L, R).
+    """
 
     dev: ThermalDiode
     mu: Array
@@ -264,6 +310,7 @@ class _Problem(eqx.Module):
     kT_max: Array
     y0: Array
     grid_options: tuple = eqx.field(static=True)
+    coherent: bool = eqx.field(static=True)
 
     def grid(self, U):
         return diode_grid(self.dev, self.mu, self.kT_min, self.kT_max, potentials=U,
@@ -275,6 +322,12 @@ class _Problem(eqx.Module):
     def probe_state(self, y):
         return y[0], jnp.exp(y[1])
 
+    def split(self, y):
+        """(μ_p, kT_p, U^neq) from the unknowns."""
+        if self.coherent:
+            return self.y0[0], jnp.exp(self.y0[1]), y
+        return y[0], jnp.exp(y[1]), y[2:]
+
 
 def _unscreened_residual(y, args):
     prob, grid, TLp, TRp = args
@@ -283,50 +336,54 @@ def _unscreened_residual(y, args):
     return jnp.where(prob.active(), r, y - prob.y0)
 
 
+def _params(dev):
+    return (dev.eps1, dev.eps3, dev.gamma1, dev.gamma3, dev.coupling, dev.cavity_energy)
+
+
 def _screened_parts(y, prob, Q_eq):
-    """Residual pieces at unknowns y = (μ_p, ln kT_p, U^neq): probe rows, δn, grid, S."""
+    """Pieces of the screened residual at unknowns y: probe rows (None when coherent), the
+    excess charges δn, U^neq, the grid and the terminal transmissions (3×3 list)."""
     dev = prob.dev
-    mu_p, kT_p = prob.probe_state(y)
-    u = y[2:]
+    mu_p, kT_p, u = prob.split(y)
     U = dev.potentials + u
     grid = prob.grid(U)
     E = grid.nodes
-    p = (dev.eps1, dev.eps3, dev.gamma1, dev.gamma3, dev.coupling, dev.cavity_energy)
-    S, nu = _kernels(p, E, U, dev.probe_position)
-    T = _transmission_list(S)
+    S, nu = _kernels(_params(dev), E, U, dev.probe_position, prob.coherent)
     occ = [_occupation(E - prob.mu, prob.kT_left), _occupation(E - prob.mu, prob.kT_right),
            _occupation(E - mu_p, kT_p)]
     dn = _channel_charges(nu, occ, grid, 2.0) - Q_eq
+    T = _transmission_list(S)
+    if prob.coherent:
+        zero = jnp.zeros_like(E)
+        T = [[T[0][0], T[0][1], zero], [T[1][0], T[1][1], zero], [zero, zero, zero]]
+        return None, dn, u, grid, T
     rows = _probe_rows(T[0][2], T[1][2], grid, prob.mu, prob.kT_left, prob.kT_right, mu_p, kT_p)
-    return rows, dn, grid, T
+    return jnp.where(prob.active(), rows, y[:2] - prob.y0[:2]), dn, u, grid, T
 
 
 def _screened_residual(y, args):
     prob, Q_eq, K = args
-    rows, dn, _, _ = _screened_parts(y, prob, Q_eq)
-    probe = jnp.where(prob.active(), rows, y[:2] - prob.y0[:2])
-    return jnp.concatenate([probe, dn - K @ y[2:]])
+    rows, dn, u, _, _ = _screened_parts(y, prob, Q_eq)
+    charge = dn - K @ u
+    return charge if rows is None else jnp.concatenate([rows, charge])
 
 
 def _equilibrium_charges(prob, kT_eq):
     dev = prob.dev
     grid = prob.grid(dev.potentials)
     E = grid.nodes
-    p = (dev.eps1, dev.eps3, dev.gamma1, dev.gamma3, dev.coupling, dev.cavity_energy)
-    _, nu = _kernels(p, E, dev.potentials, dev.probe_position)
+    _, nu = _kernels(_params(dev), E, dev.potentials, dev.probe_position, prob.coherent)
     f = _occupation(E - prob.mu, kT_eq)
     return _channel_charges(nu, [f, f, f], grid, 2.0)
 
 
-def _state(prob, y, sol, grid, Tkj, dn, charge_residual):
-    mu_p, kT_p = prob.probe_state(y)
+def _state(prob, mu_p, kT_p, U, sol, grid, Tkj, dn, charge_residual):
     # the private kernel: a NaN iterate must come back flagged, not raise in a check
     cur = _currents(Tkj, jnp.stack([prob.mu, prob.mu, mu_p]),
                     jnp.stack([prob.kT_left, prob.kT_right, kT_p]), grid, jnp.asarray(2.0))
     residual = jnp.where(prob.active(), jnp.maximum(jnp.abs(cur.particle[2]),
                                                     jnp.abs(cur.heat[2]) / kT_p), 0.0)
-    U = prob.dev.potentials + (y[2:] if y.shape[0] > 2 else jnp.zeros(3))
-    ok = (sol.converged & jnp.all(jnp.isfinite(y)) & (residual <= _PROBE_TOL * prob.kT_max)
+    ok = (sol.converged & jnp.all(jnp.isfinite(sol.root)) & (residual <= _PROBE_TOL * prob.kT_max)
           & (charge_residual <= _CHARGE_TOL))
     return DiodeState(cur.particle[0], cur.heat[0], mu_p, kT_p, U, ok, sol.steps, residual,
                       cur.particle, cur.heat, dn, charge_residual)
@@ -340,22 +397,26 @@ def _solve(prob: _Problem, kT_eq, grid: EnergyGrid | None):
         Tkj = dev.transmissions(grid.nodes)
         sol = newton(_unscreened_residual, prob.y0, (prob, grid, Tkj[:, 0, 2], Tkj[:, 1, 2]),
                      rtol=1e-13, atol=1e-13)
-        return _state(prob, sol.root, sol, grid, Tkj, jnp.zeros(3), jnp.zeros(()))
+        mu_p, kT_p = prob.probe_state(sol.root)
+        return _state(prob, mu_p, kT_p, dev.potentials, sol, grid, Tkj, jnp.zeros(3),
+                      jnp.zeros(()))
     if grid is not None:
         raise ValueError("`grid` cannot be given for a screened device: its grid follows the "
-                         "self-consistent potentials (pass grid options instead)")
+                         "self-consistent potentials (pass `grid_options` instead)")
     Q_eq = _equilibrium_charges(prob, kT_eq)
     K = dev.maxwell_matrix()
-    y0 = jnp.concatenate([prob.y0, jnp.zeros(3)])
-    prob = eqx.tree_at(lambda q: q.y0, prob, y0)
-    bound = jnp.concatenate([jnp.stack([4.0 * prob.kT_max, jnp.asarray(0.5)]),
-                             jnp.full(3, _U_STEP) * prob.kT_min])
-    sol = newton(_screened_residual, y0, (prob, Q_eq, K), rtol=_SCREENED_TOL, atol=_SCREENED_TOL,
-                 max_steps=_SCREENED_STEPS, max_step=bound)
-    y = sol.root
-    _, dn, grid, T = _screened_parts(y, prob, Q_eq)
-    charge_residual = jnp.max(jnp.abs(dn - K @ y[2:]))
-    return _state(prob, y, sol, grid, _stack(T), dn, charge_residual)
+    u_bound = jnp.full(3, _U_STEP) * prob.kT_min
+    if prob.coherent:
+        y0, bound = jnp.zeros(3), u_bound
+    else:
+        y0 = jnp.concatenate([prob.y0, jnp.zeros(3)])
+        bound = jnp.concatenate([jnp.stack([4.0 * prob.kT_max, jnp.asarray(0.5)]), u_bound])
+    sol = newton(_screened_residual, y0, (prob, Q_eq, K), rtol=_SCREENED_TOL,
+                 atol=_SCREENED_TOL, max_steps=_SCREENED_STEPS, max_step=bound)
+    _, dn, u, grid, T = _screened_parts(sol.root, prob, Q_eq)
+    mu_p, kT_p, _ = prob.split(sol.root)
+    return _state(prob, mu_p, kT_p, dev.potentials + u, sol, grid, _stack(T), dn,
+                  jnp.max(jnp.abs(dn - K @ u)))
 
 
 # --------------------------------------------------------------------------------------
@@ -380,18 +441,27 @@ def _grid_options(dev, mu, kT_max, grid_options):
         raise ValueError(f"`grid_options`: unknown option(s) {sorted(unknown)}; allowed: "
                          "n_panels, order, levels, cavity_levels, band_bottom")
     if "cavity_levels" not in options:
-        coherent = not (is_concrete(dev.coupling) and float(dev.coupling) == 1.0)
-        options["cavity_levels"] = _CAVITY_LEVELS if coherent else 0
+        options["cavity_levels"] = 0 if dev.structure == "sequential" else _CAVITY_LEVELS
     n = options["cavity_levels"]
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ValueError(f"`cavity_levels` must be a non-negative int, got {n!r}")
     _check_cavity_levels(dev, dev.potentials, mu + _TAIL * kT_max, n)
+    # a screened device known to be coherent (λ = 0) needs no probe unknowns
+    options["coherent"] = dev.screened and dev.structure == "coherent"
     return tuple(sorted(options.items()))
 
 
+def _split_options(options):
+    """(grid options as a dict, coherent flag) from the validated options tuple."""
+    options = dict(options)
+    return options, options.pop("coherent", False)
+
+
 def _problem(dev, mu, kT_left, kT_right, kT_min, kT_max, options):
+    options, coherent = _split_options(options)
     y0 = jnp.stack([jnp.asarray(mu, dtype=float), jnp.log(0.5 * (kT_left + kT_right))])
-    return _Problem(dev, mu, kT_left, kT_right, kT_min, kT_max, y0, options)
+    return _Problem(dev, mu, kT_left, kT_right, kT_min, kT_max, y0,
+                    tuple(sorted(options.items())), coherent)
 
 
 def diode_currents(dev: ThermalDiode, mu, kT_left, kT_right, *, grid: EnergyGrid | None = None,
@@ -450,7 +520,7 @@ def _rectification(dev, mu, kT, delta_kT, grid, options):
     hot = kT + delta_kT
     lo, hi = jnp.minimum(kT, hot), jnp.maximum(kT, hot)
     if grid is None and not dev.screened:
-        grid = diode_grid(dev, mu, lo, hi, **dict(options))
+        grid = diode_grid(dev, mu, lo, hi, **_split_options(options)[0])
 
     # forward and backward as one batch of two: a single Newton loop (two separate
     # loops in one executable were seen to stall the CPU runtime)

@@ -41,7 +41,7 @@ import numpy as np
 
 from ._checks import check_finite, check_nonnegative, check_spin, is_concrete
 from .quad import EnergyGrid
-from .scattering.smatrix import _diode_entries
+from .scattering.smatrix import _coherent_entries, _diode_entries
 from .thermal import _occupation
 
 __all__ = ["smatrix_injectivities", "injectivities", "region_dos", "region_charges",
@@ -80,21 +80,31 @@ def smatrix_injectivities(smatrix_fn, E, potentials, channel_terminals, terminal
     return jnp.stack([sum(per_channel[..., a, :] for a in g) for g in groups], axis=-2)
 
 
-def _kernels(p, E, U, x):
+def _kernels(p, E, U, x, coherent: bool = False):
     """S entries and per-channel injectivities of the DI conductor at energies E.
 
     `p` = (eps1, eps3, gamma1, gamma3, coupling, cavity_energy), U = (U₁, U₂, U₃), x the
     probe position. Returns (S, nu) as nested lists of arrays shaped like E: ``S[k][j]``
-    (channels L, R, p1, p2) and ``nu[j][α]`` = −(1/2π) Σ_k Im(S*_kj ∂S_kj/∂U_α) per
-    channel j. Nothing is stacked (the hot loops of the screening solve use these lists).
+    over the channels (L, R, p1, p2) — or (L, R) when `coherent` (static; only valid at
+    coupling 0, where the probe channels decouple) — and ``nu[j][α]`` =
+    −(1/2π) Σ_k Im(S*_kj ∂S_kj/∂U_α) per channel j. Nothing is stacked (the hot loops of
+    the screening solve use these lists).
     """
-    def entries(u):
-        return _diode_entries(E, *p, u[0], u[1], u[2], x)
+    if coherent:
+        eps1, eps3, gamma1, gamma3, _, cavity_energy = p
+
+        def entries(u):
+            return _coherent_entries(E, eps1, eps3, gamma1, gamma3, cavity_energy,
+                                     u[0], u[1], u[2])
+    else:
+        def entries(u):
+            return _diode_entries(E, *p, u[0], u[1], u[2], x)
 
     S = entries(U)
+    m = len(S)
     tangents = [jax.jvp(entries, (U,), (jnp.eye(3, dtype=U.dtype)[a],))[1] for a in range(3)]
-    nu = [[-sum(jnp.imag(jnp.conj(S[k][j]) * dS[k][j]) for k in range(4)) / (2 * jnp.pi)
-           for dS in tangents] for j in range(4)]
+    nu = [[-sum(jnp.imag(jnp.conj(S[k][j]) * dS[k][j]) for k in range(m)) / (2 * jnp.pi)
+           for dS in tangents] for j in range(m)]
     return S, nu
 
 
@@ -106,9 +116,10 @@ def _terminal_injectivities(nu):
 
 def _channel_charges(nu, occupations, grid, s):
     """Q_α = s ∫ Σ_j ν_jα f_j dE for α = 1, 2, 3 (array of 3), with `occupations` the Fermi
-    functions of the terminals (L, R, p) at the grid nodes."""
+    functions of the terminals (L, R, p) at the grid nodes (channels p1, p2 both at f_p)."""
+    terminal = _CHANNEL_TERMINAL[: len(nu)]
     return jnp.stack([
-        s * grid.integrate(sum(nu[j][a] * occupations[_CHANNEL_TERMINAL[j]] for j in range(4)))
+        s * grid.integrate(sum(nu[j][a] * occupations[terminal[j]] for j in range(len(nu))))
         for a in range(3)])
 
 

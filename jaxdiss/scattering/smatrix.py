@@ -340,6 +340,14 @@ def diode_network(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U2
     return compose(S, ((1, 2, left), (3, 6, right)), _DIODE_EXTERNAL)
 
 
+def _reciprocal(z):
+    """1/z as conj(z)/|z|²: fewer operations (and derivative terms) than complex division;
+    |z| stays far from under/overflow here."""
+    re, im = jnp.real(z), jnp.imag(z)
+    d = re * re + im * im
+    return jax.lax.complex(re / d, -im / d)
+
+
 def _diode_entries(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U2, U3, x):
     """Closed form of `diode_network` as a 4×4 nested list ``S[k][j]`` of complex arrays.
 
@@ -353,10 +361,10 @@ def _diode_entries(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U
     """
     x1 = E - (eps1 + U1)
     x3 = E - (eps3 + U3)
-    d1 = x1 + 1j * gamma1
-    d3 = x3 + 1j * gamma3
-    t1, r1 = -1j * gamma1 / d1, x1 / d1
-    t3, r3 = -1j * gamma3 / d3, x3 / d3
+    i1 = _reciprocal(x1 + 1j * gamma1)
+    i3 = _reciprocal(x3 + 1j * gamma3)
+    t1, r1 = -1j * gamma1 * i1, x1 * i1
+    t3, r3 = -1j * gamma3 * i3, x3 * i3
     pl = _link(E, U2, cavity_energy, x)
     pr = _link(E, U2, cavity_energy, 1.0 - x)
     lam = jnp.asarray(coupling)
@@ -364,7 +372,7 @@ def _diode_entries(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U
     c = _safe_sqrt(1.0 - lam)
     A = pl * pl * r1
     B = pr * pr * r3
-    inv = 1.0 / (1.0 - c * c * A * B)
+    inv = _reciprocal(1.0 - c * c * A * B)
     csAB = c * s * A * B * inv
     # columns: incoming channel L, R, p1, p2
     alpha = [pl * t1 * inv, c * A * pr * t3 * inv, s * A * inv, csAB]
@@ -386,6 +394,27 @@ def _diode_entries(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U
             for row in (row_L, row_R, row_p1, row_p2)]
 
 
+def _coherent_entries(E, eps1, eps3, gamma1, gamma3, cavity_energy, U1, U2, U3):
+    """The λ = 0 diode (no probe): 2×2 nested list ``S[k][j]`` over (L, R), Fabry–Perot.
+
+    With A = φ_l² r₁, B = φ_r² r₃ and D = 1 − AB (φ_l φ_r = e^{ikd}): S_RL = S_LR =
+    t₁t₃φ_lφ_r/D, S_LL = r₁ + t₁²φ_l²B/D, S_RR = r₃ + t₃²φ_r²A/D — the L, R block of
+    `_diode_entries` at coupling 0, with a quarter of its work (the probe position only
+    splits the phase, so the whole cavity is one link here).
+    """
+    x1 = E - (eps1 + U1)
+    x3 = E - (eps3 + U3)
+    i1 = _reciprocal(x1 + 1j * gamma1)
+    i3 = _reciprocal(x3 + 1j * gamma3)
+    t1, r1 = -1j * gamma1 * i1, x1 * i1
+    t3, r3 = -1j * gamma3 * i3, x3 * i3
+    ph = _link(E, U2, cavity_energy, 1.0)
+    ph2 = ph * ph
+    inv = _reciprocal(1.0 - ph2 * r1 * r3)
+    t = t1 * t3 * ph * inv
+    return [[r1 + t1 * t1 * ph2 * r3 * inv, t], [t, r3 + t3 * t3 * ph2 * r1 * inv]]
+
+
 @jax.jit
 def _diode(*args):
     """S over (L, R, p1, p2), shape (..., 4, 4): the stacked `_diode_entries`."""
@@ -402,9 +431,11 @@ _DIODE_GROUPS = ((0,), (1,), (2, 3))
 
 
 def _transmission_list(rows):
-    """Terminal transmissions T_kj over (L, R, p) as a 3×3 nested list, from S entries."""
+    """Terminal transmissions T_kj as a nested list from S entries: over (L, R, p) for the
+    4-channel diode, over (L, R) for the 2-channel coherent one."""
     P = [[_abs2(v) for v in row] for row in rows]
-    return [[sum(P[a][b] for a in gk for b in gj) for gj in _DIODE_GROUPS] for gk in _DIODE_GROUPS]
+    groups = _DIODE_GROUPS if len(rows) == 4 else ((0,), (1,))
+    return [[sum(P[a][b] for a in gk for b in gj) for gj in groups] for gk in groups]
 
 
 def _diode_transmissions(*args):
