@@ -18,6 +18,8 @@ Self-consistency (all by Newton with autodiff Jacobians, differentiated implicit
 - **screening** (``capacitance`` not None): the non-equilibrium band-bottom shifts U^neq of
   the three regions from DI Eqs. (5)–(7), δn(U) = K U^neq (`jaxdiss.screening`), with
   U = `potentials` + U^neq and the equilibrium reference (μ, kT_eq) for all terminals;
+  charges are counted above a cut deep in the Fermi sea that moves with each region
+  (`jaxdiss.screening`, "Charges");
 - **both** (mixed, DI Fig. 4) as one Newton system in (μ_p, ln kT_p, U^neq).
 
 Without screening the transmissions do not depend on the unknowns: they are tabulated once
@@ -44,14 +46,14 @@ from jaxtyping import Array, Float
 
 from ._checks import check_finite, check_in_range, check_positive, is_concrete
 from .multiterminal import _currents
-from .quad import EnergyGrid, graded_edges, panel_grid
+from .quad import EnergyGrid, gauss_legendre, graded_edges, pairwise_sum, panel_grid
 from .scattering.smatrix import (
     _cavity_resonances,
     _diode_entries,
     _transmission_list,
     diode_smatrix,
 )
-from .screening import _channel_charges, _kernels, _mutual, _gates
+from .screening import _CHANNEL_TERMINAL, _channel_charges, _gates, _kernels, _mutual
 from .solve import newton
 from .thermal import _occupation, _warm_window
 
@@ -64,6 +66,7 @@ _PROBE_TOL = 1e-9  # probe residual, relative to kT_max
 _CHARGE_TOL = 1e-9  # charge residual, electrons
 _U_STEP = 0.5  # largest Newton step of a screening potential, in units of kT_min
 _SCREENED_STEPS = 24
+_SHIFT_ORDER = 8  # Gauss–Legendre nodes for the states a region's shift carries across E_c
 _SCREENED_TOL = 1e-11  # the grid follows U, so the residual is smooth only to ~1e-13
 
 
@@ -231,27 +234,31 @@ class Rectification(NamedTuple):
 
 
 def diode_grid(dev: ThermalDiode, mu, kT_min, kT_max, *, potentials=None,
-               band_bottom: bool | None = None, n_panels: int = 64, order: int = 16,
-               levels: int = 8, cavity_levels: int = _CAVITY_LEVELS) -> EnergyGrid:
+               band_bottom: bool = False, n_panels: int = 64, order: int = 16,
+               levels: int = 8, cavity_levels: int = _CAVITY_LEVELS,
+               charge_cut=None) -> EnergyGrid:
     """Energy grid for every evaluation of `dev` at reservoirs μ, kT ∈ [kT_min, kT_max].
 
     [lo, μ + 45 kT_max] with lo = max(0, μ − 45 kT_max), or lo = 0 (the lead band bottom)
-    when `band_bottom` is true (default: for screened devices, whose charges integrate the
-    whole Fermi sea), in `n_panels` uniform panels (static; accurate while each is ≲ 4 kT_min
-    wide), graded ladders at the two resonances ε_α + U_α (scale Γ_α), at μ (scale kT_min)
-    and at the first `cavity_levels` Fabry–Perot levels of region 2 (their own widths,
-    which are ≪ kT when the barriers are opaque), and breakpoints at the lead band bottom 0
-    and at region 2's band bottom U₂. `potentials`: the band bottoms U at which to place
-    them (default the device's). Works with traced inputs; with concrete ones it checks
-    that no further cavity level lies in the window (raise `cavity_levels` otherwise).
+    when `band_bottom` is true, in `n_panels` uniform panels (static; accurate while each
+    is ≲ 4 kT_min wide), graded ladders at the two resonances ε_α + U_α (scale Γ_α), at μ
+    (scale kT_min) and at the first `cavity_levels` Fabry–Perot levels of region 2 (their
+    own widths, which are ≪ kT when the barriers are opaque), and breakpoints at the lead
+    band bottom 0, at region 2's band bottom U₂ and at `charge_cut` (the lower end of the
+    screening charge integrals, `charge_cut`; default for screened devices). `potentials`:
+    the band bottoms U at which to place them (default the device's). Works with traced
+    inputs; with concrete ones it checks that no further cavity level lies in the window
+    (raise `cavity_levels` otherwise).
     """
     if not isinstance(cavity_levels, int) or isinstance(cavity_levels, bool) or cavity_levels < 0:
         raise ValueError(f"`cavity_levels` must be a non-negative int, got {cavity_levels!r}")
-    if band_bottom is None:
-        band_bottom = dev.screened
+    if charge_cut is None and dev.screened:
+        charge_cut = _charge_cut(dev, mu, kT_max)
     U = dev.potentials if potentials is None else jnp.asarray(potentials, dtype=float)
     hi = mu + _TAIL * kT_max
     lo = jnp.zeros(()) if band_bottom else jnp.maximum(0.0, mu - _TAIL * kT_max)
+    if charge_cut is not None:
+        lo = jnp.minimum(lo, charge_cut)
     _check_cavity_levels(dev, U, hi, cavity_levels)
     centers = [dev.eps1 + U[0], dev.eps3 + U[2], jnp.asarray(mu, dtype=float)]
     scales = [dev.gamma1, dev.gamma3, jnp.asarray(kT_min, dtype=float)]
@@ -264,9 +271,29 @@ def diode_grid(dev: ThermalDiode, mu, kT_min, kT_max, *, potentials=None,
         centers, scales = jnp.stack(centers), jnp.stack(scales)
     # graded_edges directly (device_grid's argument checks would turn a NaN iterate of a
     # failing Newton solve into an exception instead of a flagged point)
-    edges = graded_edges(lo, hi, breakpoints=jnp.stack([jnp.zeros(()), U[1]]), centers=centers,
+    breaks = [jnp.zeros(()), U[1]]
+    if charge_cut is not None:
+        breaks.append(jnp.asarray(charge_cut, dtype=float))
+    edges = graded_edges(lo, hi, breakpoints=jnp.stack(breaks), centers=centers,
                          scales=scales, subdivide=(lo, hi, n_panels), levels=levels)
     return panel_grid(edges, order)
+
+
+def _charge_cut(dev, mu, kT_max):
+    """Lower end E_c of the screening charge integrals (`jaxdiss.screening`, "Charges").
+
+    Aimed at t = max(μ − 30 kT_max, U₂ + (μ − U₂)/20) (deep in the Fermi sea, clear of
+    region 2's band bottom), then moved to the nearest point midway between two
+    Fabry–Perot levels of region 2 at equilibrium, U₂ + cavity_energy·π²(n + ½)², so that
+    no narrow level sits at the cut — unless that point lies shallower than μ − 15 kT_max
+    (no level is that deep then, and t is used).
+    """
+    mu = jnp.asarray(mu, dtype=float)
+    U2, ce = dev.potentials[1], dev.cavity_energy
+    target = jnp.maximum(mu - 30.0 * kT_max, U2 + 0.05 * (mu - U2))
+    n = jnp.maximum(jnp.round(jnp.sqrt(jnp.maximum(target - U2, 0.0) / ce) / jnp.pi - 0.5), 0.0)
+    mid = U2 + ce * (jnp.pi * (n + 0.5)) ** 2
+    return jnp.where(mid <= mu - 15.0 * kT_max, mid, target)
 
 
 def _check_cavity_levels(dev, U, hi, n):
@@ -309,11 +336,13 @@ class _Problem(eqx.Module):
     kT_min: Array
     kT_max: Array
     y0: Array
+    cut: Array
     grid_options: tuple = eqx.field(static=True)
     coherent: bool = eqx.field(static=True)
 
     def grid(self, U):
         return diode_grid(self.dev, self.mu, self.kT_min, self.kT_max, potentials=U,
+                          charge_cut=self.cut if self.dev.screened else None,
                           **dict(self.grid_options))
 
     def active(self):
@@ -340,6 +369,35 @@ def _params(dev):
     return (dev.eps1, dev.eps3, dev.gamma1, dev.gamma3, dev.coupling, dev.cavity_energy)
 
 
+def _occupations(prob, E, mu_p, kT_p):
+    """Fermi functions of the terminals (L, R, p) at energies E."""
+    return [_occupation(E - prob.mu, prob.kT_left), _occupation(E - prob.mu, prob.kT_right),
+            _occupation(E - mu_p, kT_p)]
+
+
+def _region_charges(prob, grid, nu, U, u, occupations):
+    """Q_α = 2 ∫_{E_c + u_α} Σ_j ν_jα f_j dE (`jaxdiss.screening`, "Charges"), array of 3.
+
+    The grid part counts everything above the cut E_c (a grid breakpoint); the states of
+    region α between E_c and E_c + u_α, which a rigid shift of that region carries across
+    the cut, are removed with a small Gauss–Legendre rule. `occupations(E)` gives the
+    terminals' Fermi functions.
+    """
+    E = grid.nodes
+    above = EnergyGrid(E, jnp.where(E >= prob.cut, grid.weights, 0.0))
+    Q = _channel_charges(nu, occupations(E), above, 2.0)
+    t, w = gauss_legendre(_SHIFT_ORDER)
+    Es = prob.cut + 0.5 * u[:, None] * (t + 1.0)  # (3, m): row α spans [E_c, E_c + u_α]
+    ws = 0.5 * u[:, None] * w
+    _, nus = _kernels(_params(prob.dev), Es, U, prob.dev.probe_position, prob.coherent)
+    occ = occupations(Es)
+    terminal = _CHANNEL_TERMINAL[: len(nus)]
+    shift = jnp.stack([2.0 * pairwise_sum(ws[a] * sum(nus[j][a][a] * occ[terminal[j]][a]
+                                                       for j in range(len(nus))))
+                       for a in range(3)])
+    return Q - shift
+
+
 def _screened_parts(y, prob, Q_eq):
     """Pieces of the screened residual at unknowns y: probe rows (None when coherent), the
     excess charges δn, U^neq, the grid and the terminal transmissions (3×3 list)."""
@@ -349,9 +407,8 @@ def _screened_parts(y, prob, Q_eq):
     grid = prob.grid(U)
     E = grid.nodes
     S, nu = _kernels(_params(dev), E, U, dev.probe_position, prob.coherent)
-    occ = [_occupation(E - prob.mu, prob.kT_left), _occupation(E - prob.mu, prob.kT_right),
-           _occupation(E - mu_p, kT_p)]
-    dn = _channel_charges(nu, occ, grid, 2.0) - Q_eq
+    dn = _region_charges(prob, grid, nu, U, u,
+                         lambda e: _occupations(prob, e, mu_p, kT_p)) - Q_eq
     T = _transmission_list(S)
     if prob.coherent:
         zero = jnp.zeros_like(E)
@@ -369,12 +426,13 @@ def _screened_residual(y, args):
 
 
 def _equilibrium_charges(prob, kT_eq):
+    """Q_α of the equilibrium reference: U = U^eq, every terminal at (μ, kT_eq)."""
     dev = prob.dev
     grid = prob.grid(dev.potentials)
-    E = grid.nodes
-    _, nu = _kernels(_params(dev), E, dev.potentials, dev.probe_position, prob.coherent)
-    f = _occupation(E - prob.mu, kT_eq)
-    return _channel_charges(nu, [f, f, f], grid, 2.0)
+    _, nu = _kernels(_params(dev), grid.nodes, dev.potentials, dev.probe_position,
+                     prob.coherent)
+    f = lambda e: [_occupation(e - prob.mu, kT_eq)] * 3  # noqa: E731
+    return _region_charges(prob, grid, nu, dev.potentials, jnp.zeros(3), f)
 
 
 def _state(prob, mu_p, kT_p, U, sol, grid, Tkj, dn, charge_residual):
@@ -436,10 +494,11 @@ def _grid_options(dev, mu, kT_max, grid_options):
     """Validated grid options (a hashable tuple). Without interference (concrete λ = 1) the
     cavity levels get no ladders; with concrete inputs their number is checked."""
     options = dict(grid_options or {})
-    unknown = set(options) - {"n_panels", "order", "levels", "cavity_levels", "band_bottom"}
+    allowed = ("n_panels", "order", "levels", "cavity_levels", "band_bottom")
+    unknown = set(options) - set(allowed)
     if unknown:
         raise ValueError(f"`grid_options`: unknown option(s) {sorted(unknown)}; allowed: "
-                         "n_panels, order, levels, cavity_levels, band_bottom")
+                         f"{', '.join(allowed)}")
     if "cavity_levels" not in options:
         options["cavity_levels"] = 0 if dev.structure == "sequential" else _CAVITY_LEVELS
     n = options["cavity_levels"]
@@ -457,29 +516,41 @@ def _split_options(options):
     return options, options.pop("coherent", False)
 
 
-def _problem(dev, mu, kT_left, kT_right, kT_min, kT_max, options):
+def _check_cut(dev, charge_cut):
+    if charge_cut is None:
+        return None
+    if not dev.screened:
+        raise ValueError("`charge_cut` applies to screened devices (capacitance given) only")
+    return check_finite("charge_cut", charge_cut)
+
+
+def _problem(dev, mu, kT_left, kT_right, kT_min, kT_max, options, cut=None):
     options, coherent = _split_options(options)
     y0 = jnp.stack([jnp.asarray(mu, dtype=float), jnp.log(0.5 * (kT_left + kT_right))])
-    return _Problem(dev, mu, kT_left, kT_right, kT_min, kT_max, y0,
+    cut = _charge_cut(dev, mu, kT_max) if cut is None else cut
+    return _Problem(dev, mu, kT_left, kT_right, kT_min, kT_max, y0, cut,
                     tuple(sorted(options.items())), coherent)
 
 
 def diode_currents(dev: ThermalDiode, mu, kT_left, kT_right, *, grid: EnergyGrid | None = None,
                    kT_equilibrium=None, grid_options: dict | None = None,
-                   throw: bool = False) -> DiodeState:
+                   charge_cut=None, throw: bool = False) -> DiodeState:
     """Self-consistent state and the currents of terminal L (DI Eq. 1, spin 2).
 
     Both leads at chemical potential `mu`; temperatures `kT_left`, `kT_right` (> 0).
     `kT_equilibrium`: temperature of the equilibrium reference of the screening charges
     (DI Eq. 7; default the colder lead). `grid` (unscreened devices only) defaults to
-    `diode_grid(dev, mu, min kT, max kT, **grid_options)`. Non-convergence is reported in
-    `converged` (``throw=True`` raises instead; scalar use only).
+    `diode_grid(dev, mu, min kT, max kT, **grid_options)`. `charge_cut`: lower end E_c of
+    the screening charge integrals (`jaxdiss.screening`, "Charges"; default: deep in the
+    Fermi sea between two Fabry–Perot levels). Non-convergence is reported in `converged`
+    (``throw=True`` raises instead; scalar use only).
     """
     mu, kT_left, kT_right = _validate(mu, kT_left, kT_right)
+    cut = _check_cut(dev, charge_cut)
     kT_eq = (jnp.minimum(kT_left, kT_right) if kT_equilibrium is None
              else check_positive("kT_equilibrium", kT_equilibrium))
     options = _grid_options(dev, mu, jnp.maximum(kT_left, kT_right), grid_options)
-    state = _diode_currents(dev, mu, kT_left, kT_right, kT_eq, grid, options)
+    state = _diode_currents(dev, mu, kT_left, kT_right, kT_eq, grid, options, cut)
     if throw and is_concrete(state.converged) and not bool(state.converged):
         raise RuntimeError("the self-consistent state (probe and/or screening potentials) "
                            "did not converge")
@@ -487,27 +558,29 @@ def diode_currents(dev: ThermalDiode, mu, kT_left, kT_right, *, grid: EnergyGrid
 
 
 @eqx.filter_jit
-def _diode_currents(dev, mu, kT_left, kT_right, kT_eq, grid, options):
+def _diode_currents(dev, mu, kT_left, kT_right, kT_eq, grid, options, cut):
     prob = _problem(dev, mu, kT_left, kT_right, jnp.minimum(kT_left, kT_right),
-                    jnp.maximum(kT_left, kT_right), options)
+                    jnp.maximum(kT_left, kT_right), options, cut)
     return _solve(prob, kT_eq, grid)
 
 
 def rectification(dev: ThermalDiode, mu, kT, delta_kT, *, grid: EnergyGrid | None = None,
-                  grid_options: dict | None = None) -> Rectification:
+                  grid_options: dict | None = None, charge_cut=None) -> Rectification:
     """Rectification coefficients R_I, R_J of DI Eq. (2) and both configurations.
 
     Forward: kT_L = kT + ΔT, kT_R = kT; backward: kT_L = kT, kT_R = kT + ΔT (ΔT = `delta_kT`,
     may be negative as long as kT + ΔT > 0). One energy grid serves both configurations
     (unscreened), and the screening charges refer to equilibrium at (μ, kT). R_X is
     ill-conditioned where both currents vanish; compare currents there instead.
+    `charge_cut` as in `diode_currents`.
     """
+    cut = _check_cut(dev, charge_cut)
     mu = check_finite("mu", mu)
     kT = check_positive("kT", kT)
     delta_kT = check_finite("delta_kT", delta_kT)
     _validate(mu, kT, kT + delta_kT)
     options = _grid_options(dev, mu, jnp.maximum(kT, kT + delta_kT), grid_options)
-    return _rectification(dev, mu, kT, delta_kT, grid, options)
+    return _rectification(dev, mu, kT, delta_kT, grid, options, cut)
 
 
 def rectification_coefficient(x_forward, x_backward):
@@ -516,7 +589,7 @@ def rectification_coefficient(x_forward, x_backward):
 
 
 @eqx.filter_jit
-def _rectification(dev, mu, kT, delta_kT, grid, options):
+def _rectification(dev, mu, kT, delta_kT, grid, options, cut):
     hot = kT + delta_kT
     lo, hi = jnp.minimum(kT, hot), jnp.maximum(kT, hot)
     if grid is None and not dev.screened:
@@ -525,7 +598,7 @@ def _rectification(dev, mu, kT, delta_kT, grid, options):
     # forward and backward as one batch of two: a single Newton loop (two separate
     # loops in one executable were seen to stall the CPU runtime)
     def one(kl, kr):
-        return _solve(_problem(dev, mu, kl, kr, lo, hi, options), kT, grid)
+        return _solve(_problem(dev, mu, kl, kr, lo, hi, options, cut), kT, grid)
 
     both = jax.vmap(one)(jnp.stack([hot, kT]), jnp.stack([kT, hot]))
     fwd = jax.tree_util.tree_map(lambda x: x[0], both)

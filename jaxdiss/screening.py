@@ -14,13 +14,20 @@ mode (`jax.jvp`, exact). Per spin, in 1/[energy] of the user's unit (h = 1). Sig
 density of states; for a Breit–Wigner barrier Σ_j ν_j1 = Γ/(π((E − ε − U₁)² + Γ²)), one state
 per spin. Since S depends on E − U everywhere, Σ_α ∂S/∂U_α = −∂S/∂E (tested sum rule).
 
-**Charges.** Q_α = s ∫ dE Σ_j ν_jα(E, U) f_j(E), in electrons (s = 2 for spin), integrated
-over the scattering states, i.e. from the lead band bottom E = 0 up (modelling choice: the
-S-matrix exists only where the leads propagate; DI Eq. (7) gives no limits). The excess
-charge of DI Eq. (7) is δn_α = Q_α(U, {f_j}) − Q_α(U^eq, f_eq). The integral runs over the
-whole Fermi sea, so it needs a grid that resolves every narrow feature of the densities of
-states, including Fabry–Perot levels deep below μ (`jaxdiss.diode.diode_grid` places
-ladders on them); this makes the result independent of any cut (tested).
+**Charges.** Q_α = s ∫ dE Σ_j ν_jα(E, U) f_j(E), in electrons (s = 2 for spin). The excess
+charge of DI Eq. (7) is δn_α = Q_α(U, {f_j}) − Q_α(U^eq, f_eq). DI Eq. (7) gives no
+limits, and the literal integral over the whole band is ill-posed here: the scattering
+states exist only above the lead band bottom, so when region 2's band bottom U₂ moves
+below it, states of region 2 drop out of the count and δn_2 acquires a √(−U₂) kink at
+U₂ = 0 (Newton then cycles). Modelling choice (`jaxdiss.diode`): the deep Fermi sea is
+full and shifts rigidly with its region, so it carries no δq. Region α's charge is counted
+above a cut that moves with it, from E_c + U_α^neq up: the grid integral from E_c (a
+breakpoint) minus a small Gauss–Legendre integral over [E_c, E_c + U_α^neq]. E_c lies deep
+in the Fermi sea (≥ 15 kT below μ, clear of region 2's band bottom) midway between two
+Fabry–Perot levels of region 2. Tested: at λ = 1 moving the cut changes the currents by
+≤ 1e-8 (relative); at λ = 0 by ~3e-5 within one gap between Fabry–Perot levels (the deep
+sea of a coherent conductor is not exactly rigid: its weight moves between regions
+through the interference phases).
 
 **Capacitance relation.** With electron number δn_α (charge −e δn_α) and band-bottom
 energies U_α = −e φ_α, electrostatics gives
@@ -84,11 +91,10 @@ def _kernels(p, E, U, x, coherent: bool = False):
     """S entries and per-channel injectivities of the DI conductor at energies E.
 
     `p` = (eps1, eps3, gamma1, gamma3, coupling, cavity_energy), U = (U₁, U₂, U₃), x the
-    probe position. Returns (S, nu) as nested lists of arrays shaped like E: ``S[k][j]``
-    over the channels (L, R, p1, p2) — or (L, R) when `coherent` (static; only valid at
-    coupling 0, where the probe channels decouple) — and ``nu[j][α]`` =
-    −(1/2π) Σ_k Im(S*_kj ∂S_kj/∂U_α) per channel j. Nothing is stacked (the hot loops of
-    the screening solve use these lists).
+    probe position. Returns (S, nu): ``S[k][j]`` a nested list of arrays shaped like E over
+    the channels (L, R, p1, p2) — or (L, R) when `coherent` (static; only valid at
+    coupling 0, where the probe channels decouple) — and ``nu[j]`` a list over channels j
+    of arrays shaped (3,) + E.shape with ``nu[j][α]`` = −(1/2π) Σ_k Im(S*_kj ∂S_kj/∂U_α).
     """
     if coherent:
         eps1, eps3, gamma1, gamma3, _, cavity_energy = p
@@ -100,11 +106,13 @@ def _kernels(p, E, U, x, coherent: bool = False):
         def entries(u):
             return _diode_entries(E, *p, u[0], u[1], u[2], x)
 
-    S = entries(U)
+    # one traced copy of S for all three directions (vmap over the tangents): ``dS[k][j]``
+    # has a leading axis α, and so has ``nu[j]``
+    S, dS = jax.vmap(lambda t: jax.jvp(entries, (U,), (t,)), out_axes=(None, 0))(
+        jnp.eye(3, dtype=U.dtype))
     m = len(S)
-    tangents = [jax.jvp(entries, (U,), (jnp.eye(3, dtype=U.dtype)[a],))[1] for a in range(3)]
-    nu = [[-sum(jnp.imag(jnp.conj(S[k][j]) * dS[k][j]) for k in range(m)) / (2 * jnp.pi)
-           for dS in tangents] for j in range(m)]
+    nu = [-sum(jnp.imag(jnp.conj(S[k][j]) * dS[k][j]) for k in range(m)) / (2 * jnp.pi)
+          for j in range(m)]
     return S, nu
 
 

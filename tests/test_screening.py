@@ -1,5 +1,5 @@
-"""Injectivities of the DI diode (DI Eq. 6). The charge/Newton part of jaxdiss.screening is
-not tested yet (see the module; a hang on repeated jitted execution is under investigation)."""
+"""Injectivities of the DI diode (DI Eq. 6). The self-consistent screening solve is tested in
+test_screening_solve.py."""
 
 import jax
 import jax.numpy as jnp
