@@ -23,6 +23,15 @@ from .landauer import (  # noqa: E402
     two_terminal_currents,
     window_grid,
 )
+from .design import (  # noqa: E402
+    DesignResult,
+    DesignTrajectory,
+    bipolar_current,
+    design,
+    design_multistart,
+    heat_rectification_objective,
+    rectification_objective,
+)
 from .diode import (  # noqa: E402
     DiodeState,
     Rectification,
@@ -30,6 +39,13 @@ from .diode import (  # noqa: E402
     diode_currents,
     diode_grid,
     rectification,
+)
+from .diode_lines import (  # noqa: E402
+    DiodeCut,
+    DiodeLinePoint,
+    bipolar_point,
+    perfect_diode_point,
+    scan_cut,
 )
 from .hotspot import (  # noqa: E402
     HotSpot,
@@ -145,4 +161,18 @@ __all__ = [
     "rectification",
     # applications
     "sweep",
+    # inverse design
+    "design",
+    "design_multistart",
+    "DesignResult",
+    "DesignTrajectory",
+    "rectification_objective",
+    "heat_rectification_objective",
+    "bipolar_current",
+    # perfect-diode lines and bipolar points (DI)
+    "DiodeLinePoint",
+    "DiodeCut",
+    "perfect_diode_point",
+    "bipolar_point",
+    "scan_cut",
 ]
