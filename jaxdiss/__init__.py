@@ -84,7 +84,13 @@ from .scattering import (  # noqa: E402
     resonant_barrier,
 )
 from .solve import RootResult, newton  # noqa: E402
-from .screening import injectivities, region_dos, smatrix_injectivities  # noqa: E402
+from .screening import (  # noqa: E402
+    capacitance_matrix,
+    injectivities,
+    region_charges,
+    region_dos,
+    smatrix_injectivities,
+)
 from .sweep import sweep  # noqa: E402
 from .thermal import fermi, fermi_derivative, fermi_window, sommerfeld_integral  # noqa: E402
 
@@ -151,6 +157,8 @@ __all__ = [
     # injectivities (DI Eq. 6)
     "injectivities",
     "smatrix_injectivities",
+    "region_charges",
+    "capacitance_matrix",
     "region_dos",
     # diodes
     "ThermalDiode",

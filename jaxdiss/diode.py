@@ -286,14 +286,19 @@ def _charge_cut(dev, mu, kT_max):
     region 2's band bottom), then moved to the nearest point midway between two
     Fabry–Perot levels of region 2 at equilibrium, U₂ + cavity_energy·π²(n + ½)², so that
     no narrow level sits at the cut — unless that point lies shallower than μ − 15 kT_max
-    (no level is that deep then, and t is used).
+    (no level is that deep then, and t is used). The result is rounded down to a multiple
+    of kT_max/8 and carries no derivative: results depend on the cut only at the 1e-5
+    level, and a cut that moved with the parameters would put that dependence into every
+    gradient.
     """
     mu = jnp.asarray(mu, dtype=float)
     U2, ce = dev.potentials[1], dev.cavity_energy
     target = jnp.maximum(mu - 30.0 * kT_max, U2 + 0.05 * (mu - U2))
     n = jnp.maximum(jnp.round(jnp.sqrt(jnp.maximum(target - U2, 0.0) / ce) / jnp.pi - 0.5), 0.0)
     mid = U2 + ce * (jnp.pi * (n + 0.5)) ** 2
-    return jnp.where(mid <= mu - 15.0 * kT_max, mid, target)
+    cut = jnp.where(mid <= mu - 15.0 * kT_max, mid, target)
+    step = 0.125 * kT_max
+    return jax.lax.stop_gradient(jnp.floor(cut / step) * step)
 
 
 def _check_cavity_levels(dev, U, hi, n):
@@ -375,21 +380,38 @@ def _occupations(prob, E, mu_p, kT_p):
             _occupation(E - mu_p, kT_p)]
 
 
-def _region_charges(prob, grid, nu, U, u, occupations):
+def _shift_nodes(prob, u):
+    """Gauss–Legendre nodes and weights on [E_c, E_c + u_α] for each region α: (3, m) each."""
+    t, w = gauss_legendre(_SHIFT_ORDER)
+    return prob.cut + 0.5 * u[:, None] * (t + 1.0), 0.5 * u[:, None] * w
+
+
+def _kernels_with_shift(prob, grid, U, u):
+    """S and injectivities on the grid nodes and on the shift nodes, in one evaluation.
+
+    Returns (S, nu) on the grid (as `_kernels`) and the injectivities on the shift nodes,
+    ``nus[j]`` of shape (3, 3, m) (direction α, region row, node)."""
+    Es, _ = _shift_nodes(prob, u)
+    n = grid.nodes.shape[0]
+    E = jnp.concatenate([grid.nodes, Es.ravel()])
+    S, nu = _kernels(_params(prob.dev), E, U, prob.dev.probe_position, prob.coherent)
+    S = [[v[:n] for v in row] for row in S]
+    nus = [v[:, n:].reshape((3,) + Es.shape) for v in nu]
+    return S, [v[:, :n] for v in nu], nus
+
+
+def _region_charges(prob, grid, nu, nus, u, occupations):
     """Q_α = 2 ∫_{E_c + u_α} Σ_j ν_jα f_j dE (`jaxdiss.screening`, "Charges"), array of 3.
 
     The grid part counts everything above the cut E_c (a grid breakpoint); the states of
     region α between E_c and E_c + u_α, which a rigid shift of that region carries across
-    the cut, are removed with a small Gauss–Legendre rule. `occupations(E)` gives the
-    terminals' Fermi functions.
+    the cut, are removed with a small Gauss–Legendre rule (`nus`: injectivities on its
+    nodes). `occupations(E)` gives the terminals' Fermi functions.
     """
     E = grid.nodes
     above = EnergyGrid(E, jnp.where(E >= prob.cut, grid.weights, 0.0))
     Q = _channel_charges(nu, occupations(E), above, 2.0)
-    t, w = gauss_legendre(_SHIFT_ORDER)
-    Es = prob.cut + 0.5 * u[:, None] * (t + 1.0)  # (3, m): row α spans [E_c, E_c + u_α]
-    ws = 0.5 * u[:, None] * w
-    _, nus = _kernels(_params(prob.dev), Es, U, prob.dev.probe_position, prob.coherent)
+    Es, ws = _shift_nodes(prob, u)
     occ = occupations(Es)
     terminal = _CHANNEL_TERMINAL[: len(nus)]
     shift = jnp.stack([2.0 * pairwise_sum(ws[a] * sum(nus[j][a][a] * occ[terminal[j]][a]
@@ -404,10 +426,13 @@ def _screened_parts(y, prob, Q_eq):
     dev = prob.dev
     mu_p, kT_p, u = prob.split(y)
     U = dev.potentials + u
-    grid = prob.grid(U)
+    # the nodes follow U and the resonances only to stay resolving them; moving them
+    # changes the integrals at the quadrature-error level, so derivatives hold them fixed
+    # (that keeps the sort and ladder construction out of every Jacobian)
+    grid = jax.lax.stop_gradient(prob.grid(U))
     E = grid.nodes
-    S, nu = _kernels(_params(dev), E, U, dev.probe_position, prob.coherent)
-    dn = _region_charges(prob, grid, nu, U, u,
+    S, nu, nus = _kernels_with_shift(prob, grid, U, u)
+    dn = _region_charges(prob, grid, nu, nus, u,
                          lambda e: _occupations(prob, e, mu_p, kT_p)) - Q_eq
     T = _transmission_list(S)
     if prob.coherent:
@@ -431,8 +456,9 @@ def _equilibrium_charges(prob, kT_eq):
     grid = prob.grid(dev.potentials)
     _, nu = _kernels(_params(dev), grid.nodes, dev.potentials, dev.probe_position,
                      prob.coherent)
+    zero = [jnp.zeros((3, 3, _SHIFT_ORDER))] * len(nu)  # no shift at equilibrium
     f = lambda e: [_occupation(e - prob.mu, kT_eq)] * 3  # noqa: E731
-    return _region_charges(prob, grid, nu, dev.potentials, jnp.zeros(3), f)
+    return _region_charges(prob, grid, nu, zero, jnp.zeros(3), f)
 
 
 def _state(prob, mu_p, kT_p, U, sol, grid, Tkj, dn, charge_residual):

@@ -66,10 +66,15 @@ class BoundedNewton(optx.AbstractRootFinder):
 
     def step(self, fn, y, args, options, state, tags):
         del options, tags
-        f, aux = fn(y, args)
         if self.jacobian is None:
-            J = jax.jacfwd(lambda z: fn(z, args)[0])(y)
+            # one forward-mode trace gives the Jacobian and, as its primal, f itself
+            def value(z):
+                out, aux = fn(z, args)
+                return out, (out, aux)
+
+            J, (f, aux) = jax.jacfwd(value, has_aux=True)(y)
         else:
+            f, aux = fn(y, args)
             J = self.jacobian(y, args)
         diff = jnp.linalg.solve(J, f)
         if self.max_step is not None:

@@ -122,9 +122,9 @@ def test_heat_rectification_near_the_diagonal(coherent):
 
 def test_results_do_not_depend_on_the_charge_cut():
     """The deep Fermi sea is counted as rigid (`jaxdiss.screening`, "Charges"): moving the
-    cut within the gap below the first Fabry–Perot level (2.47 → 5.0) changes the currents
+    cut within the gap below the first Fabry–Perot level (2.25 → 5.0) changes the currents
     by < 1e-4 of the map scale at λ = 0, and < 1e-7 at λ = 1 (where the sea is rigid up to
-    the Fermi tail: deeper cuts 12 → 2.47 agree too)."""
+    the Fermi tail: cuts at 12 and 2.25 agree too)."""
     pts = [(3.0, 8.2), (-4.0, 6.0)]
     c = _run(COHERENT, pts * 2, cuts=[CUT, CUT, 5.0, 5.0] + [CUT] * 4)
     m = _run(MIXED, pts * 3, cuts=[CUT, CUT, 5.0, 5.0, 12.0, 12.0] + [CUT] * 2)
