@@ -348,6 +348,13 @@ def _reciprocal(z):
     return jax.lax.complex(re / d, -im / d)
 
 
+def _barrier_amplitudes(E, level, gamma):
+    """(t, r) of a Breit–Wigner barrier at resonance `level` (DI Eq. 4, r = 1 + t)."""
+    x = E - level
+    inv = _reciprocal(x + 1j * gamma)
+    return -1j * gamma * inv, x * inv
+
+
 def _diode_entries(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U2, U3, x):
     """Closed form of `diode_network` as a 4×4 nested list ``S[k][j]`` of complex arrays.
 
@@ -359,12 +366,8 @@ def _diode_entries(E, eps1, eps3, gamma1, gamma3, coupling, cavity_energy, U1, U
     list so that hot loops can form |S_kj|² or injectivities before anything is stacked
     (stacking complex arrays is slow on the CPU backend).
     """
-    x1 = E - (eps1 + U1)
-    x3 = E - (eps3 + U3)
-    i1 = _reciprocal(x1 + 1j * gamma1)
-    i3 = _reciprocal(x3 + 1j * gamma3)
-    t1, r1 = -1j * gamma1 * i1, x1 * i1
-    t3, r3 = -1j * gamma3 * i3, x3 * i3
+    t1, r1 = _barrier_amplitudes(E, eps1 + U1, gamma1)
+    t3, r3 = _barrier_amplitudes(E, eps3 + U3, gamma3)
     pl = _link(E, U2, cavity_energy, x)
     pr = _link(E, U2, cavity_energy, 1.0 - x)
     lam = jnp.asarray(coupling)
@@ -402,12 +405,8 @@ def _coherent_entries(E, eps1, eps3, gamma1, gamma3, cavity_energy, U1, U2, U3):
     `_diode_entries` at coupling 0, with a quarter of its work (the probe position only
     splits the phase, so the whole cavity is one link here).
     """
-    x1 = E - (eps1 + U1)
-    x3 = E - (eps3 + U3)
-    i1 = _reciprocal(x1 + 1j * gamma1)
-    i3 = _reciprocal(x3 + 1j * gamma3)
-    t1, r1 = -1j * gamma1 * i1, x1 * i1
-    t3, r3 = -1j * gamma3 * i3, x3 * i3
+    t1, r1 = _barrier_amplitudes(E, eps1 + U1, gamma1)
+    t3, r3 = _barrier_amplitudes(E, eps3 + U3, gamma3)
     ph = _link(E, U2, cavity_energy, 1.0)
     ph2 = ph * ph
     inv = _reciprocal(1.0 - ph2 * r1 * r3)
