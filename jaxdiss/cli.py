@@ -50,6 +50,14 @@ REGISTRY: list[Example] = [
             "QPC Fig. 4: P_R, P_L, P_A vs temperature"),
     Example("qpc_fig5", "jaxdiss.examples.qpc_fig5",
             "QPC Fig. 5: hot-spot distance r* vs bias"),
+    Example("di_fig2", "jaxdiss.examples.di_fig2",
+            "DI Fig. 2: thermalization diode, currents and R_I, R_J maps"),
+    Example("di_fig3", "jaxdiss.examples.di_fig3",
+            "DI Fig. 3: screening diode (lambda = 0), maps, T(E) and temperature dependence"),
+    Example("di_fig4", "jaxdiss.examples.di_fig4",
+            "DI Fig. 4: mixed configuration, screening with thermalization (lambda = 1)"),
+    Example("di_design", "jaxdiss.examples.di_design",
+            "DI inverse design: (eps1, eps3) trajectories on the R_J and bipolar maps"),
 ]
 
 
@@ -114,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="figures: " + ", ".join(e.name for e in REGISTRY),
     )
     rep.add_argument("--quick", action="store_true",
-                     help="coarse grids: a smoke test in about a minute instead of minutes")
+                     help="coarse grids: a smoke test in a few minutes instead of half an hour")
     rep.add_argument("--out", type=pathlib.Path, default=pathlib.Path("jaxdiss-output"),
                      metavar="DIR", help="output folder (default ./jaxdiss-output)")
     rep.add_argument("--only", nargs="+", metavar="NAME", default=None,
