@@ -45,6 +45,8 @@ def quick_run(tmp_path_factory):
 
 
 def test_every_registered_example_imports():
+    # as `reproduce` does: from a source checkout jaxdiss.examples needs the folder mapping
+    cli._ensure_examples_package()
     for example in cli.REGISTRY:
         module = importlib.import_module(example.module)
         assert callable(getattr(module, "run")), example.name
