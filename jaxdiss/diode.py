@@ -53,7 +53,14 @@ from .scattering.smatrix import (
     _transmission_list,
     diode_smatrix,
 )
-from .screening import _CHANNEL_TERMINAL, _channel_charges, _gates, _kernels, _mutual
+from .screening import (
+    _CHANNEL_TERMINAL,
+    _channel_charges,
+    _gates,
+    _kernels,
+    _mutual,
+    _params,
+)
 from .solve import newton
 from .thermal import _occupation, _warm_window
 
@@ -368,10 +375,6 @@ def _unscreened_residual(y, args):
     mu_p, kT_p = prob.probe_state(y)
     r = _probe_rows(TLp, TRp, grid, prob.mu, prob.kT_left, prob.kT_right, mu_p, kT_p)
     return jnp.where(prob.active(), r, y - prob.y0)
-
-
-def _params(dev):
-    return (dev.eps1, dev.eps3, dev.gamma1, dev.gamma3, dev.coupling, dev.cavity_energy)
 
 
 def _occupations(prob, E, mu_p, kT_p):
