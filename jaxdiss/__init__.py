@@ -92,6 +92,7 @@ from .screening import (  # noqa: E402
     smatrix_injectivities,
 )
 from .sweep import sweep  # noqa: E402
+from .batch_invariance import enable_batch_invariance  # noqa: E402
 from .thermal import fermi, fermi_derivative, fermi_window, sommerfeld_integral  # noqa: E402
 
 __version__ = "0.1.0"
@@ -169,6 +170,7 @@ __all__ = [
     "rectification",
     # applications
     "sweep",
+    "enable_batch_invariance",
     # inverse design
     "design",
     "design_multistart",

@@ -26,6 +26,8 @@ import time
 import traceback
 from typing import Sequence
 
+from .batch_invariance import enable_batch_invariance
+
 __all__ = ["Example", "REGISTRY", "register", "main"]
 
 
@@ -228,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     if args.command == "reproduce":
+        try:  # figures independent of chunking, bit for bit (CPU; see batch_invariance)
+            enable_batch_invariance()
+        except RuntimeError:  # JAX already running in this process (called as a library)
+            pass
         examples = _select(rep, args.only)
         if args.list:
             for e in examples:

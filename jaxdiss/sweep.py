@@ -6,11 +6,13 @@ optional progress display, optional sharding over several devices.
     out.power_right.shape == mu.shape
 
 Every chunk has the same shape (the last one is padded by repeating its final point), so
-the batched function is compiled once. Results equal the point-by-point loop bit for bit
-(jaxdiss' energy integrals use batch-invariant pairwise sums). With ``devices`` (a list of
-devices, or an int for the first n) each chunk is split over a 1-D mesh with axis "sweep";
-the partitioned program is compiled for another per-device shape and may round a few ulp
-differently (≤ 1e-14 relative, tested).
+the batched function is compiled once. jaxdiss' energy integrals use batch-invariant
+pairwise sums, so results equal the point-by-point loop to rounding, and bit for bit on a
+CPU after `jaxdiss.enable_batch_invariance()` (which stops XLA from forming fused
+multiply-adds differently for different batch shapes; see `jaxdiss.batch_invariance`).
+With ``devices`` (a list of devices, or an int for the first n) each chunk is split over a
+1-D mesh with axis "sweep"; the partitioned program may round a few ulp differently
+(≤ 1e-14 relative, tested).
 """
 
 from __future__ import annotations

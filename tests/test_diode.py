@@ -120,9 +120,9 @@ def test_fig2_map_newton_steps_rectification_and_vmap():
     assert bool(jnp.all(m.forward.heat_current > 0)) and bool(jnp.all(m.backward.heat_current < 0))
     rj = float(jnp.max(jnp.abs(m.R_J)))
     assert 0.10 < rj < 0.20
-    # vmapped map vs single points: equal to rounding (1e-14 relative). Not yet bit for bit:
-    # XLA compiles some multiply-adds of the energy-grid construction differently for a
-    # batch and for one point (a 1-ulp difference in a few nodes).
+    # vmapped map vs single points under the default XLA flags: equal to rounding (XLA
+    # contracts multiply-adds into FMAs differently for a batch and for one point); bit for
+    # bit with jd.enable_batch_invariance(), see test_batch_invariance.py
     for i, j in [(0, 3), (5, 9), (10, 10)]:
         single = RECT(e1[i, j], e3[i, j], 1.0, DT)
         assert float(single.R_I) == pytest.approx(float(m.R_I[i, j]), rel=1e-13)
