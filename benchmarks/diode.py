@@ -439,9 +439,10 @@ def profile_point(which, e1, e3, repeats):
     """Where one point's time goes (library internals; skipped if they changed).
 
     Best-of-`repeats` times (robust on a shared machine), each jitted, for one point: the
-    whole `jd.rectification`; the energy grid; S (map 1: the terminal transmissions T_kj
-    from the 4×4 S, as the library forms them; map 2: S and the injectivities ν_jα, forward
-    mode); one Newton residual and its Jacobian (jax.jacfwd, as the solver builds it); the Newton steps taken; XLA's own flop
+    whole `jd.rectification`; the energy grid; S (map 1: the terminal transmissions T_kj,
+    which the library forms from |τ₁|², |τ₃|² at λ = 1; map 2: S and the injectivities ν_jα, forward
+    mode); one Newton residual and its Jacobian (jax.jacfwd, as the solver builds it); the
+    Newton steps taken; XLA's own flop
     count of each compiled function (`cost_analysis`, independent of the machine's load; a
     while loop's body counts once). Then the same pieces of the NumPy reference: one
     residual, and (map 2) S + ∂S/∂U + ν on the grid.
@@ -469,7 +470,9 @@ def profile_point(which, e1, e3, repeats):
             dev, prob = setup(a, b)
             grid = prob.grid(dev.potentials)
             T = dev.transmissions(grid.nodes)
-            return di._unscreened_residual, prob.y0 + 0.01, (prob, grid, T[:, 0, 2], T[:, 1, 2])
+            leads = di._lead_occupations(grid.nodes, prob.mu, prob.kT_left, prob.kT_right)
+            return (di._unscreened_residual, prob.y0 + 0.01,
+                    (prob, grid, T[:, 0, 2], T[:, 1, 2], leads))
     else:
         def s_fn(a, b):
             dev, prob = setup(a, b)

@@ -48,6 +48,8 @@ from ._checks import check_finite, check_in_range, check_positive, is_concrete
 from .multiterminal import _currents
 from .quad import EnergyGrid, gauss_legendre, graded_edges, pairwise_sum, panel_grid
 from .scattering.smatrix import (
+    _abs2,
+    _barrier_amplitudes,
     _cavity_resonances,
     _diode_entries,
     _transmission_list,
@@ -62,7 +64,7 @@ from .screening import (
     _params,
 )
 from .solve import newton
-from .thermal import _occupation, _warm_window
+from .thermal import _occupation, _pair_window, _reduced_gap, _warm_pair
 
 __all__ = ["ThermalDiode", "DiodeState", "Rectification", "diode_grid", "diode_currents",
            "rectification"]
@@ -174,12 +176,34 @@ class ThermalDiode(eqx.Module):
                              self.cavity_energy, U, probe_position=self.probe_position)
 
     def transmissions(self, E, potentials=None):
-        """Terminal transmissions T_kj over (L, R, p), shape E.shape + (3, 3)."""
-        return _stack(_transmission_list(_diode_entries(*self._args(jnp.asarray(E, dtype=float),
-                                                                     potentials))))
+        """Terminal transmissions T_kj over (L, R, p), shape E.shape + (3, 3).
+
+        For the "sequential" structure (λ = 1) every electron entering region 2 is absorbed
+        by the probe, so T_Lp = |τ₁|², T_Rp = |τ₃|², T_LR = 0 and the rest follows from
+        unitarity (rows and columns sum to the channel counts 1, 1, 2): the closed form,
+        without the 4×4 S (equal to it to rounding above U₂, tested). Below region 2's band
+        bottom U₂ the probe absorbs nothing (T_Lp = T_Rp = 0); the diode grids start at
+        the lead band bottom 0 = U₂ of an unscreened device, so those energies matter only
+        for devices built with U₂ > 0.
+        """
+        E = jnp.asarray(E, dtype=float)
+        if self.structure == "sequential":
+            return _sequential_transmissions(self, E, potentials)
+        return _stack(_transmission_list(_diode_entries(*self._args(E, potentials))))
 
 
 _STRUCTURES = ("general", "coherent", "sequential")
+
+
+def _sequential_transmissions(dev, E, potentials):
+    """T_kj over (L, R, p) at λ = 1 from the two barriers alone (see `transmissions`)."""
+    U = dev.potentials if potentials is None else potentials
+    t1, _ = _barrier_amplitudes(E, dev.eps1 + U[0], dev.gamma1)
+    t3, _ = _barrier_amplitudes(E, dev.eps3 + U[2], dev.gamma3)
+    open_ = E >= U[1]  # below region 2's band bottom there is nothing to absorb into
+    a, b = jnp.where(open_, _abs2(t1), 0.0), jnp.where(open_, _abs2(t3), 0.0)
+    zero = jnp.zeros_like(a)
+    return _stack([[1.0 - a, zero, a], [zero, 1.0 - b, b], [a, b, 2.0 - a - b]])
 
 
 def _structure(coupling):
@@ -325,13 +349,26 @@ def _check_cavity_levels(dev, U, hi, n):
 # residuals
 
 
-def _probe_rows(TLp, TRp, grid, mu, kT_left, kT_right, mu_p, kT_p):
-    """(I_p, J_p/kT_p) from the probe's columns of T (spin 2): only its two Fermi windows."""
+def _probe_rows(TLp, TRp, grid, mu, kT_left, kT_right, mu_p, kT_p, leads=None):
+    """(I_p, J_p/kT_p) from the probe's columns of T (spin 2): only its two Fermi windows.
+
+    `leads`: the pairs (f, 1 − f) of L and R on the grid (`_lead_occupations`), which do
+    not change while the probe is solved for; the probe's own pair costs one exp a node.
+    """
     E = grid.nodes
-    xp, x = E - mu_p, E - mu
-    g = (TLp * _warm_window(xp, x, mu - mu_p, kT_p, kT_left)
-         + TRp * _warm_window(xp, x, mu - mu_p, kT_p, kT_right))
+    x = E - mu
+    if leads is None:
+        leads = _lead_occupations(E, mu, kT_left, kT_right)
+    probe = _warm_pair(E - mu_p, kT_p)
+    g = (TLp * _pair_window(probe, leads[0], _reduced_gap(x, mu - mu_p, kT_p, kT_left))
+         + TRp * _pair_window(probe, leads[1], _reduced_gap(x, mu - mu_p, kT_p, kT_right)))
     return jnp.stack([2.0 * grid.integrate(g), 2.0 * grid.integrate((E - mu_p) * g) / kT_p])
+
+
+def _lead_occupations(nodes, mu, kT_left, kT_right):
+    """(f, 1 − f) of the leads L and R at the nodes."""
+    x = nodes - mu
+    return _warm_pair(x, kT_left), _warm_pair(x, kT_right)
 
 
 class _Problem(eqx.Module):
@@ -371,9 +408,9 @@ class _Problem(eqx.Module):
 
 
 def _unscreened_residual(y, args):
-    prob, grid, TLp, TRp = args
+    prob, grid, TLp, TRp, leads = args
     mu_p, kT_p = prob.probe_state(y)
-    r = _probe_rows(TLp, TRp, grid, prob.mu, prob.kT_left, prob.kT_right, mu_p, kT_p)
+    r = _probe_rows(TLp, TRp, grid, prob.mu, prob.kT_left, prob.kT_right, mu_p, kT_p, leads)
     return jnp.where(prob.active(), r, y - prob.y0)
 
 
@@ -482,8 +519,9 @@ def _solve(prob: _Problem, kT_eq, grid: EnergyGrid | None):
         if grid is None:
             grid = prob.grid(dev.potentials)
         Tkj = dev.transmissions(grid.nodes)
-        sol = newton(_unscreened_residual, prob.y0, (prob, grid, Tkj[:, 0, 2], Tkj[:, 1, 2]),
-                     rtol=1e-13, atol=1e-13)
+        leads = _lead_occupations(grid.nodes, prob.mu, prob.kT_left, prob.kT_right)
+        sol = newton(_unscreened_residual, prob.y0,
+                     (prob, grid, Tkj[:, 0, 2], Tkj[:, 1, 2], leads), rtol=1e-13, atol=1e-13)
         mu_p, kT_p = prob.probe_state(sol.root)
         return _state(prob, mu_p, kT_p, dev.potentials, sol, grid, Tkj, jnp.zeros(3),
                       jnp.zeros(()))

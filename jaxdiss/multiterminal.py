@@ -22,7 +22,7 @@ the power dissipated (Joule heat). Reflection (k = j) drops out exactly.
 Units: energies (E, μ, kT) in one unit ε_u, h = 1: a particle current in ε_u/h, heat and
 energy currents in ε_u²/h. `spin` (default 2, as in the DI paper) multiplies every current.
 
-Differences of Fermi functions are evaluated with `jaxdiss.thermal.fermi_window`, which
+Differences of Fermi functions are evaluated as `jaxdiss.thermal.fermi_window` does, which
 keeps full relative precision in the thermal tails and at small μ or kT differences; kT = 0
 is allowed (a step: put μ_j on a panel edge, e.g. as a `device_grid` centre with scale 0).
 
@@ -43,8 +43,8 @@ import jax.numpy as jnp
 from jaxtyping import Array
 
 from ._checks import check_finite, check_nonnegative, check_positive, check_spin, is_concrete
-from .quad import EnergyGrid, graded_edges, pairwise_sum, panel_grid
-from .thermal import fermi_window
+from .quad import EnergyGrid, graded_edges, panel_grid
+from .thermal import _occupation_pair, _window
 
 __all__ = [
     "MultiterminalCurrents",
@@ -199,12 +199,25 @@ def _check_T_shape(T, n_terminals, name, lead_shape=None):
 
 
 def _density(Tkj, E, mus, kTs):
-    """Σ_k T_kj (f_j − f_k) at energies E (shape E.shape + (N,)), without the spin factor."""
-    e = jnp.asarray(E)[..., None, None]
-    # window[..., j, k] = f_j − f_k, with full precision
-    window = fermi_window(e, mus[:, None], mus[None, :], kTs[:, None], kTs[None, :])
-    # T^T[..., j, k] = T_kj; sum over k in a fixed binary tree (batch invariant)
-    return pairwise_sum(jnp.swapaxes(Tkj, -1, -2) * window)
+    """Σ_k T_kj (f_j − f_k) at energies E (shape E.shape + (N,)), without the spin factor.
+
+    One occupation pair (f, 1 − f) per reservoir and one window per pair of reservoirs
+    (f_k − f_j = −(f_j − f_k)); the sum over k runs in index order, elementwise, so it does
+    not depend on batching.
+    """
+    E = jnp.asarray(E)
+    n = mus.shape[0]
+    occ = [_occupation_pair(E - mus[j], kTs[j]) for j in range(n)]
+    win = {(j, k): _window(E, mus[j], mus[k], kTs[j], kTs[k], occ[j], occ[k])
+           for j in range(n) for k in range(j + 1, n)}
+    cols = []
+    for j in range(n):
+        total = jnp.zeros(E.shape, Tkj.dtype)
+        for k in range(n):
+            if k != j:
+                total = total + Tkj[..., k, j] * (win[j, k] if j < k else -win[k, j])
+        cols.append(total)
+    return jnp.stack(cols, axis=-1)
 
 
 def current_density(T, E, mus, kTs, *, spin=2):

@@ -45,20 +45,56 @@ def fermi_derivative(E, mu, kT):
     return -jax.nn.sigmoid(-x) * jax.nn.sigmoid(x) / kT
 
 
-def _warm_window(xl, xr, dmu, kl, kr):
-    """f_L − f_R for kT_L = `kl` > 0 and kT_R = `kr` > 0, given xl = E − μ_L, xr = E − μ_R
-    and dmu = μ_R − μ_L: the product form of `fermi_window`, full relative precision."""
-    a = xl / kl
-    c = xr / kr
-    d = dmu / kl + xr * ((kr - kl) / (kl * kr))  # = a - c
+def _warm_pair(x, kT):
+    """(f, 1 − f) at x = E − μ for kT > 0, both to full relative precision, from one exp.
+
+    Either branch of the `where` is the exact function on its side (the one taken at
+    x = 0 included), so derivatives are exact everywhere.
+    """
+    a = x / kT
+    pos = a > 0
+    t = jnp.exp(jnp.where(pos, -a, a))  # e^{−|a|}
+    inv = 1.0 / (1.0 + t)
+    small = t * inv
+    return jnp.where(pos, small, inv), jnp.where(pos, inv, small)
+
+
+def _occupation_pair(x, kT):
+    """`_warm_pair` for any kT ≥ 0: kT = 0 gives the step (1/2 at x = 0) and 1 − step."""
+    hot = kT > 0
+    f, h = _warm_pair(x, jnp.where(hot, kT, 1.0))
+    step = jnp.where(x < 0, 1.0, jnp.where(x > 0, 0.0, 0.5))
+    return jnp.where(hot, f, step), jnp.where(hot, h, 1.0 - step)
+
+
+def _pair_window(occ_l, occ_r, d):
+    """f_L − f_R from the pairs (f, 1 − f) of both sides and d = a_L − a_R (reduced
+    energies (E − μ)/kT, both kT > 0): the product form f_L − f_R = −f_L (1 − f_R) expm1(d),
+    written with the sides swapped when d > 0, so no digits are lost."""
+    fl, hl = occ_l
+    fr, hr = occ_r
     below = d <= 0  # f_L >= f_R
     d_neg = jnp.where(below, d, 0.0)
     d_pos = jnp.where(below, 0.0, d)
-    return jnp.where(
-        below,
-        -jax.nn.sigmoid(-a) * jax.nn.sigmoid(c) * jnp.expm1(d_neg),
-        jax.nn.sigmoid(-c) * jax.nn.sigmoid(a) * jnp.expm1(-d_pos),
-    )
+    return jnp.where(below, -fl * hr * jnp.expm1(d_neg), fr * hl * jnp.expm1(-d_pos))
+
+
+def _reduced_gap(xr, dmu, kl, kr):
+    """a_L − a_R = (E − μ_L)/kT_L − (E − μ_R)/kT_R from xr = E − μ_R and dmu = μ_R − μ_L,
+    formed from the differences (no cancellation at small bias or temperature difference)."""
+    return dmu / kl + xr * ((kr - kl) / (kl * kr))
+
+
+def _window(E, mu_l, mu_r, kT_l, kT_r, occ_l, occ_r):
+    """f_L − f_R from the sides' occupation pairs (`_occupation_pair`), any kT ≥ 0: the
+    product form when both are warm; otherwise occupations above the middle of the two
+    chemical potentials and hole occupations below it."""
+    hot = (kT_l > 0) & (kT_r > 0)
+    warm = _pair_window(occ_l, occ_r, _reduced_gap(E - mu_r, mu_r - mu_l,
+                                                   jnp.where(hot, kT_l, 1.0),
+                                                   jnp.where(hot, kT_r, 1.0)))
+    cold = jnp.where(E > 0.5 * (mu_l + mu_r), occ_l[0] - occ_r[0], occ_r[1] - occ_l[1])
+    return jnp.where(hot, warm, cold)
 
 
 def fermi_window(E, mu_left, mu_right, kT_left, kT_right=None):
@@ -80,20 +116,8 @@ def fermi_window(E, mu_left, mu_right, kT_left, kT_right=None):
     E = jnp.asarray(E)
     mu_left = jnp.asarray(mu_left)
     mu_right = jnp.asarray(mu_right)
-    xl = E - mu_left
-    xr = E - mu_right
-
-    # both temperatures positive: product form
-    hot = (kT_left > 0) & (kT_right > 0)
-    warm = _warm_window(xl, xr, mu_right - mu_left, jnp.where(hot, kT_left, 1.0),
-                        jnp.where(hot, kT_right, 1.0))
-
-    # a zero temperature on either side: occupations / hole occupations
-    upper = _occupation(xl, kT_left) - _occupation(xr, kT_right)
-    lower = _occupation(-xr, kT_right) - _occupation(-xl, kT_left)
-    middle = 0.5 * (mu_left + mu_right)
-    cold = jnp.where(E > middle, upper, lower)
-    return jnp.where(hot, warm, cold)
+    return _window(E, mu_left, mu_right, kT_left, kT_right,
+                   _occupation_pair(E - mu_left, kT_left), _occupation_pair(E - mu_right, kT_right))
 
 
 @lru_cache(maxsize=None)

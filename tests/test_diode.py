@@ -197,3 +197,23 @@ def test_bad_operating_point_rejected():
         di.diode_currents(dev, -5.0, 1.0, 1.0)
     with pytest.raises(ValueError, match="kT_right"):
         di.rectification(dev, MU, 1.0, -2.0)
+
+
+def test_sequential_closed_form_equals_the_probe_network():
+    """λ = 1: the closed-form T_kj (|τ₁|², |τ₃|², unitarity) equals the one formed from the
+    4×4 S-matrix network above region 2's band bottom (1e-13), below it the probe absorbs
+    nothing; at the default U₂ = 0 the whole diode grid lies above."""
+    E = jnp.linspace(-3.0, 95.0, 3001)
+    U = jnp.array([0.4, 1.3, -0.6])
+    dev = jd.ThermalDiode(MU - 2.5, MU + 4.0, 3.0, 2.2, coupling=1.0, cavity_energy=0.7)
+    assert dev.structure == "sequential"
+    fast, full = dev.transmissions(E, U), dev.as_general().transmissions(E, U)
+    above = np.asarray(E >= U[1])
+    np.testing.assert_allclose(fast[above], full[above], rtol=0, atol=1e-13)
+    np.testing.assert_array_equal(fast[~above][:, :2, 2], 0.0)
+    np.testing.assert_allclose(fast.sum(axis=-1), np.broadcast_to([1, 1, 2], (E.size, 3)),
+                               rtol=0, atol=1e-14)
+    g = di.diode_grid(dev, MU, KT, KT + DT)
+    assert float(jnp.min(g.nodes)) >= 0.0
+    np.testing.assert_allclose(dev.transmissions(g.nodes), dev.as_general().transmissions(g.nodes),
+                               rtol=0, atol=1e-13)
