@@ -92,6 +92,7 @@ from .screening import (  # noqa: E402
     smatrix_injectivities,
 )
 from .sweep import sweep  # noqa: E402
+from .wire import HalfWire, WireProfile, WireSolution, solve_wire, solve_wire_linear  # noqa: E402
 from .batch_invariance import enable_batch_invariance  # noqa: E402
 from .thermal import fermi, fermi_derivative, fermi_window, sommerfeld_integral  # noqa: E402
 
@@ -171,6 +172,12 @@ __all__ = [
     # applications
     "sweep",
     "enable_batch_invariance",
+    # nanowire + scatterer, linearized Boltzmann (BW)
+    "solve_wire",
+    "solve_wire_linear",
+    "WireSolution",
+    "WireProfile",
+    "HalfWire",
     # inverse design
     "design",
     "design_multistart",
