@@ -60,6 +60,12 @@ REGISTRY: list[Example] = [
             "DI Fig. 4: mixed configuration, screening with thermalization (lambda = 1)"),
     Example("di_design", "jaxdiss.examples.di_design",
             "DI inverse design: (eps1, eps3) trajectories on the R_J and bipolar maps"),
+    Example("bw_fig3", "jaxdiss.examples.bw_fig3",
+            "BW Fig. 3: phonon heating profiles, transmission peak above mu0"),
+    Example("bw_fig4", "jaxdiss.examples.bw_fig4",
+            "BW Fig. 4: phonon heating profiles, transmission peak below mu0"),
+    Example("bw_fig9", "jaxdiss.examples.bw_fig9",
+            "BW Fig. 9: current-voltage characteristics of wire + scatterer"),
 ]
 
 

@@ -4,7 +4,8 @@ The quick reproduction runs once per session (module fixture, ≈ 60–90 s on 2
 XLA compilation) over the figures in `IN_SUITE`, and the tests inspect its PNGs, printed
 table and summary files. The screened DI figures (Figs. 3, 4) and the design example are
 left out of the suite for time (their solvers compile for 1–2 minutes each): the physics
-they draw is tested in test_screening_solve.py, test_design.py and test_diode_lines.py,
+they draw is tested in test_screening_solve.py, test_design.py and test_diode_lines.py;
+BW Figs. 4 and 9 share Fig. 3's code path and solver (tested in test_boltzmann.py),
 and `test_every_registered_example_imports` checks their modules; README command 1
 (`jaxdiss reproduce`) runs them all.
 """
@@ -26,7 +27,8 @@ from jaxdiss import cli
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 ANCHOR = "anchor r*"
-IN_SUITE = [e.name for e in cli.REGISTRY if e.name not in ("di_fig3", "di_fig4", "di_design")]
+IN_SUITE = [e.name for e in cli.REGISTRY
+            if e.name not in ("di_fig3", "di_fig4", "di_design", "bw_fig4", "bw_fig9")]
 SUITE = [e for e in cli.REGISTRY if e.name in IN_SUITE]
 
 
