@@ -353,7 +353,7 @@ def test_invalid_arguments_raise():
     with pytest.raises(ValueError, match="`T` must return"):
         solve_wire(lambda E: 2.0 + 0.0 * E, 0.1, 0.3)
     with pytest.raises(NotImplementedError, match="`relaxation_exponent`"):
-        solve_wire(T, 0.1, 0.3, relaxation_exponent=-1.0)   # constant mean free path
+        solve_wire(T, 0.1, 0.3, relaxation_exponent=-1.5)   # l(p) ∝ p^(1+s) decreasing
 
 
 def test_throw_reports_non_convergence(fig3a):

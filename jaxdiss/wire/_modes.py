@@ -26,6 +26,16 @@ steps. Every difference ν − ν_i is formed as (ν_o − ν_i) + δ with ν_o 
 (l_o + l_i): no digits are lost anywhere. Derivatives of the roots with respect to the
 grid (hence to kT and the bias) follow from one final Newton step taken with the converged
 root held fixed (implicit function theorem).
+
+Constant mean free path (τ ∝ 1/p, l_i = ℓ for every node; BW App. D, last paragraphs):
+all poles coincide and the secular equation degenerates, so this case has its own exact
+construction, `constant_length_modes`. Written as κ² g = (D − B wᵀ) g with κ = 1/L,
+D = 1/ℓ² and B = C/ℓ², the operator is the identity/ℓ² plus a rank-one kernel, so its
+eigenvectors are (i) every g in the (N − 1)-dimensional space orthogonal to the kernel's left
+vector w, Σ_j w_j g_j = 0, all with the one decay length L = ℓ, and (ii) the span of the
+kernel's right vector B ∝ C, which here holds only the zero mode g = C (κ² = (1 − Σ w C)/ℓ²
+= 0), left out as for l ≠ const. For a mode of (i) the local equilibrium does not move,
+δμ + eφ = κ Σ w g = 0 (Eq. D3a), and at L = l the incoming movers carry no δf at all.
 """
 
 from __future__ import annotations
@@ -35,7 +45,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float, Int
 
-__all__ = ["SecularRoots", "Modes", "secular_roots", "discrete_modes"]
+__all__ = ["SecularRoots", "Modes", "secular_roots", "discrete_modes",
+           "constant_length_modes"]
 
 _BISECTIONS = 64  # on t ∈ [0, _T_MAX]: t resolved to _T_MAX/2^64 ≈ 5e-17, δ to ~4e-17 relative
 _T_MAX = 1000.0   # |δ| ≥ (Δ/2)·2^-1000 ≈ 1e-301 Δ, above the float64 underflow
@@ -144,7 +155,9 @@ class Modes(eqx.Module):
 
     `potential` (N − 1): eφ(0) per unit amplitude (Eqs. A10, D2 with δn = 0);
     `chemical` (N − 1): δμ(0) + eφ(0) per unit amplitude (Eq. D3a); `length`: decay
-    lengths L_k; `roots`: the `SecularRoots`.
+    lengths L_k; `roots`: the `SecularRoots` (None for a constant mean free path, where
+    the modes come from `constant_length_modes` and each one's δf^s at 0± is a column of an
+    orthonormal basis instead of a δ-function plus its scattered part).
     """
 
     incoming: Float[Array, "n m"]
@@ -152,7 +165,7 @@ class Modes(eqx.Module):
     potential: Float[Array, " m"]
     chemical: Float[Array, " m"]
     length: Float[Array, " m"]
-    roots: SecularRoots
+    roots: SecularRoots | None
 
 
 def discrete_modes(l, w, tau, d) -> Modes:
@@ -211,3 +224,41 @@ def discrete_modes(l, w, tau, d) -> Modes:
     chemical = c / (2.0 * jnp.sum(w * u_weight))
     return Modes(incoming=incoming, outgoing=outgoing, potential=potential, chemical=chemical,
                  length=L, roots=roots)
+
+
+def constant_length_modes(ell, w, tau, d) -> Modes:
+    """Modes of one half-wire for a constant mean free path l(p) = `ell` (τ ∝ 1/p; BW
+    App. D, the degenerate case of `discrete_modes`), strong-Coulomb limit. Same arguments
+    (`ell` a scalar), same `Modes` layout (N, N − 1) and conventions; `roots` is None.
+
+    Every non-zero mode has the decay length ℓ and spans the space Σ_j w_j g_j = 0 (module
+    docstring). With L = l = ℓ, δf^s = τ g e^{−|x|/ℓ} and δf^a = −l ∂x δf^s, the outgoing
+    movers carry δf = τ g e^{−|x|/ℓ} and the incoming ones none; writing X = τ g, the modes
+    are an orthonormal basis of {X : Σ_j (w_j/τ_j) X_j = 0}, the columns j ≠ p of the
+    Householder reflection H = 1 − q qᵀ/(1 + v̂_p), q = v̂ + e_p, v̂ = v/|v|, v = w/τ,
+    p = argmax v̂: H e_j = e_j − q v̂_j/(1 + v̂_p) is a discrete δ at node j plus a rank-one
+    correction, and v̂ᵀ H e_j = v̂_j − v̂_j = 0 holds to rounding. Hence, per mode,
+
+        outgoing = X − ∂f0/∂μ0 eφ,   incoming = −∂f0/∂μ0 eφ,   eφ = Σ w X/(∂n0/∂μ0),
+
+    δμ + eφ = 0, and the current Σ 2u w (outgoing − incoming) = 2 Σ u w X is, for
+    l = uτ/m = const, proportional to the constraint: it vanishes to rounding (Eq. D11), so
+    the matching equations stay exactly redundant. The kernel C_τ ∝ ∂f0/τ only enters the
+    zero mode and is not needed.
+    """
+    v = w / tau
+    v_hat = v / jnp.linalg.norm(v)
+    n = v.shape[0]
+    p = jnp.argmax(v_hat)
+    keep = jnp.arange(n - 1)
+    keep = keep + (keep >= p)                      # the N − 1 nodes other than the pivot
+    q = v_hat.at[p].add(1.0)
+    X = jnp.eye(n)[:, keep] - q[:, None] * (v_hat[keep] / (1.0 + v_hat[p]))[None, :]
+    dn0 = 2.0 * jnp.sum(w * d)
+    potential = (w @ X) / dn0
+    incoming = -d[:, None] * potential[None, :]
+    outgoing = X + incoming
+    ell = jnp.asarray(ell, dtype=X.dtype)
+    return Modes(incoming=incoming, outgoing=outgoing, potential=potential,
+                 chemical=jnp.zeros(n - 1, dtype=X.dtype), length=jnp.full(n - 1, ell),
+                 roots=None)

@@ -25,12 +25,17 @@ Sign conventions: x < 0 is the left wire, x > 0 the right wire; eV > 0 lifts the
 positive. The transmission is a function of the left-wire kinetic energy p_L²/2m (BW
 Eq. 21: T = γ²/((p_L²/2m − ε0)² + γ²) is ``jaxdiss.Lorentzian(eps0, gamma)``).
 
-Relaxation: τ(p) = τ0 (p/p_F)^s with the relaxation exponent s > −1 (BW App. D; s = 0,
+Relaxation: τ(p) = τ0 (p/p_F)^s with the relaxation exponent s ≥ −1 (BW App. D; s = 0,
 the default, is the momentum-independent τ of the paper's numerics, App. A–B). Lengths are
 then in v_F τ0. For s ≠ 0 the local equilibrium shifts by δμ(x) (Eq. D3a) and Eq. (33) no
 longer holds; the grids converge more slowly (l ∝ p^{1+s} is not smooth at p = 0: Eq. 30
-converges as Δ^{3+s}). s = −1 (constant mean free path) is degenerate for the eigenmode
-method — every mode has the same decay length — and is not handled here (EL paper).
+converges as Δ^{3+s}). s = −1 is the constant mean free path ℓ = v_F τ0 (the EL paper's
+model): degenerate for the secular equation — every non-zero mode has the decay length ℓ —
+and solved exactly as its own case (`_modes.constant_length_modes`: an orthonormal basis of
+the modes with Σ w g = 0; there δμ = −eφ). That branch is static: it is taken when
+`relaxation_exponent` is a concrete −1 (a Python or concrete array value), so s = −1 cannot
+be traced, vmapped over or differentiated; s > −1 stays a traced, differentiable float. The
+s > −1 solutions approach the s = −1 one linearly in 1 + s.
 
 Two entry points: `solve_wire` at a given eV (the paper's procedure, App. B) and
 `solve_wire_linear`, the limit I → 0 at a given current. At fixed eV a nearly transparent
@@ -51,12 +56,19 @@ from jaxtyping import Array, Bool, Float
 from .._checks import check_finite, check_positive, is_concrete
 from ..thermal import fermi_window
 from ._grid import Grid, wire_grids
-from ._modes import Modes, discrete_modes
+from ._modes import Modes, constant_length_modes, discrete_modes
 
 __all__ = ["HalfWire", "WireProfile", "WireSolution", "solve_wire", "solve_wire_linear"]
 
 _SWEEPS = 4          # Ruiz equilibration sweeps of the matching system
 _RESIDUAL_TOL = 1e-9  # relative residual of the (equilibrated) matching equations
+_MEAN_FREE_PATH = -1.0  # relaxation exponent of a constant mean free path (static marker)
+
+
+def _constant_length(s) -> bool:
+    """True for the static marker of a constant mean free path: s is the Python float −1
+    (what `_common_arguments` returns for a concrete s = −1); arrays are s > −1."""
+    return isinstance(s, float) and s == _MEAN_FREE_PATH
 
 
 class HalfWire(eqx.Module):
@@ -246,7 +258,7 @@ class _Side(eqx.Module):
     f0: Array
     d: Array          # ∂f0/∂μ0
     tau: Array        # τ(p)/τ0 = (p/p_F)^s
-    l: Array          # l(p) = p τ(p)/m in v_F τ0
+    l: Array          # l(p) = p τ(p)/m in v_F τ0 (≡ 1 for s = −1)
     drude: Array      # ∂f0/∂μ0, normalised on the right grid to carry the left grid's σ
     modes: Modes
 
@@ -255,9 +267,14 @@ def _side(grid, kT, s, sigma=None):
     u, w = grid.momentum, grid.weight
     e = u**2
     d = _d_mu_fermi(e, kT)
-    tau = jnp.exp(s * jnp.log(u))
-    l = u * tau
-    modes = discrete_modes(l, w, tau, d)
+    if _constant_length(s):      # τ ∝ 1/p: l ≡ v_F τ0 exactly, degenerate modes
+        tau = 1.0 / u
+        l = jnp.ones_like(u)
+        modes = constant_length_modes(1.0, w, tau, d)
+    else:
+        tau = jnp.exp(s * jnp.log(u))
+        l = u * tau
+        modes = discrete_modes(l, w, tau, d)
     drude = d if sigma is None else d * (sigma / (4.0 * jnp.sum(w * u * l * d)))
     return _Side(grid, jax.nn.sigmoid(-(e - 1.0) / kT), d, tau, l, drude, modes)
 
@@ -432,15 +449,21 @@ def _common_arguments(T, kT, mu0, relaxation_exponent, n_momentum, tail):
     tail = float(tail)
     if not tail > 0.0:
         raise ValueError(f"`tail` must be positive, got {tail!r}")
-    s = _scalar("relaxation_exponent", check_finite("relaxation_exponent", relaxation_exponent))
-    if is_concrete(s):
-        if float(s) <= -1.0:
-            raise NotImplementedError(
-                "`relaxation_exponent` <= -1 is not implemented: s = -1 (constant mean free "
-                "path) makes all decay lengths equal, a degenerate case with its own exact "
-                f"solution (EL paper), and s < -1 reverses the order of l(p); got {float(s)!r}")
+    if (is_concrete(relaxation_exponent) and np.ndim(relaxation_exponent) == 0
+            and float(relaxation_exponent) == _MEAN_FREE_PATH):
+        # constant mean free path: its own exact (static) branch, see `_side`. Tested on
+        # the raw value: under jit/vmap even a constant becomes a tracer once converted.
+        s = _MEAN_FREE_PATH
     else:
-        s = eqx.error_if(s, s <= -1.0, "`relaxation_exponent` must exceed -1")
+        s = _scalar("relaxation_exponent",
+                    check_finite("relaxation_exponent", relaxation_exponent))
+        if not is_concrete(s):
+            s = eqx.error_if(s, s <= -1.0, "a traced `relaxation_exponent` must exceed -1 "
+                             "(s = -1, the constant mean free path, must be concrete)")
+        elif float(s) < -1.0:
+            raise NotImplementedError(
+                "`relaxation_exponent` < -1 is not implemented: it reverses the order of "
+                f"l(p) ∝ p^(1+s); got {float(s)!r}")
     kT = _scalar("kT", check_positive("kT", kT))
     mu0 = _scalar("mu0", check_positive("mu0", mu0))
     return n_momentum, tail, kT, mu0, s
@@ -480,7 +503,9 @@ def solve_wire(T, bias, kT, mu0=1.0, relaxation_exponent=0.0, *, n_momentum: int
     * `bias` eV > 0: voltage drop at the scatterer (BW Eq. 18, Fig. 2).
     * `kT` > 0: temperature of the phonons (and of the equilibrium electrons).
     * `mu0` > 0: chemical potential far from the scatterer; it sets the unit of the results.
-    * `relaxation_exponent` s > −1 of τ(p) = τ0 (p/p_F)^s (App. D; default 0: constant τ).
+    * `relaxation_exponent` s ≥ −1 of τ(p) = τ0 (p/p_F)^s (App. D; default 0: constant τ).
+      s = −1 (constant mean free path v_F τ0) is an exact static branch: it must be
+      concrete (not traced, vmapped or differentiated); traced values must exceed −1.
     * `n_momentum` (static): nodes of the uniform left momentum grid on
       [0, √(2m(μ0 + tail·kT))]; `n_reflected` (static, default n_momentum // 4): nodes for
       the totally reflected right movers on [0, √(2m eV)]; `tail`: energy cut in kT;
@@ -491,7 +516,7 @@ def solve_wire(T, bias, kT, mu0=1.0, relaxation_exponent=0.0, *, n_momentum: int
     energy grids (`_grid`), the matching equations (19) for the mode amplitudes and F_ext
     together, equilibrated, one exactly redundant row dropped (BW App. B). Works under
     ``jit``, ``vmap`` and ``grad`` with respect to `bias`, `kT`, `mu0`,
-    `relaxation_exponent` and the parameters of `T`. Raises `ValueError` for invalid
+    `relaxation_exponent` (s > −1) and the parameters of `T`. Raises `ValueError` for invalid
     arguments and, when the arguments are concrete, for a transmission that vanishes on the
     whole grid (no current can flow); under tracing that case is reported by
     ``converged = False``.
