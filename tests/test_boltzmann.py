@@ -404,11 +404,16 @@ def test_jit_vmap_match_loop(stencil):
 
 
 def test_gradient_matches_finite_differences(stencil):
-    """jax.grad of the current w.r.t. (eps0, gamma, kT, bias, s) against central
-    differences with relative step 1e-4 (truncation ~1e-8), rtol 1e-5."""
+    """Derivatives of the current and of eφ(0⁺) w.r.t. (eps0, gamma, kT, bias, s): jax.grad
+    and jax.jacfwd against central differences with relative step 1e-4 (truncation ~1e-8),
+    rtol 1e-5."""
     points, values = stencil
-    grad = np.asarray(jax.jit(jax.grad(lambda p: _outputs(p)[0]))(jnp.asarray(_P0)))
     n = len(_P0)
-    fd = (values[:n, 0] - values[n:, 0]) / (2 * _H * _P0)
-    np.testing.assert_allclose(grad, fd, rtol=1e-5)
-    assert np.all(np.abs(fd) > 1e-4)  # every parameter matters here
+    fd = (values[:n] - values[n:]).T / (2 * _H * _P0)  # (outputs, parameters)
+    grad = np.asarray(jax.jit(jax.grad(lambda p: _outputs(p)[0]))(jnp.asarray(_P0)))
+    np.testing.assert_allclose(grad, fd[0], rtol=1e-5)
+    assert np.all(np.abs(fd[0]) > 1e-4)  # every parameter matters here
+    jac = np.asarray(jax.jit(jax.jacfwd(_outputs))(jnp.asarray(_P0)))
+    np.testing.assert_allclose(jac[0], fd[0], rtol=1e-5)
+    np.testing.assert_allclose(jac[2], fd[2], rtol=1e-5, atol=1e-9)  # eφ(0⁺)
+    assert np.all(np.abs(fd[2]) > 1e-6)
