@@ -64,6 +64,10 @@ REGISTRY: list[Example] = [
             "BW Fig. 3: phonon heating profiles, transmission peak above mu0"),
     Example("bw_fig4", "jaxdiss.examples.bw_fig4",
             "BW Fig. 4: phonon heating profiles, transmission peak below mu0"),
+    Example("bw_fig5", "jaxdiss.examples.bw_fig5",
+            "BW Figs. 5, 6: heating and cooling spot maps over (eps0, Gamma)"),
+    Example("bw_fig7", "jaxdiss.examples.bw_fig7",
+            "BW Fig. 7: left-right heating asymmetry vs temperature, vs Landauer"),
     Example("bw_fig9", "jaxdiss.examples.bw_fig9",
             "BW Fig. 9: current-voltage characteristics of wire + scatterer"),
 ]
