@@ -92,7 +92,20 @@ from .screening import (  # noqa: E402
     smatrix_injectivities,
 )
 from .sweep import sweep  # noqa: E402
-from .wire import HalfWire, WireProfile, WireSolution, solve_wire, solve_wire_linear  # noqa: E402
+from .wire import (  # noqa: E402
+    BiasForCurrent,
+    HalfWire,
+    Spot,
+    WireProfile,
+    WireSolution,
+    WireSpots,
+    approximate_asymmetry,
+    bias_for_current,
+    landauer_asymmetry,
+    solve_wire,
+    solve_wire_linear,
+    wire_spots,
+)
 from .batch_invariance import enable_batch_invariance  # noqa: E402
 from .thermal import fermi, fermi_derivative, fermi_window, sommerfeld_integral  # noqa: E402
 
@@ -178,6 +191,13 @@ __all__ = [
     "WireSolution",
     "WireProfile",
     "HalfWire",
+    "bias_for_current",
+    "BiasForCurrent",
+    "wire_spots",
+    "WireSpots",
+    "Spot",
+    "landauer_asymmetry",
+    "approximate_asymmetry",
     # inverse design
     "design",
     "design_multistart",
