@@ -35,27 +35,22 @@ GAMMA = (0.08, 1.0)
 SPOT_COLORS = LinearSegmentedColormap.from_list("spots", [plotting.BLUE, "white", plotting.RED])
 
 
-@functools.partial(jax.jit, static_argnames=("n",))
-def _maps(e0, g, kT, n):
-    def one(e0, g, kT):
-        w = jd.solve_wire(jd.Lorentzian(e0, g), BIAS, kT, n_momentum=n)
-        s = wire_spots(w, threshold=1.0)
-        return s, w.converged
-
-    return jax.vmap(one)(e0, g, kT)
+def _point(e0, g, kT, n):
+    w = jd.solve_wire(jd.Lorentzian(e0, g), BIAS, kT, n_momentum=n)
+    return wire_spots(w, threshold=1.0), w.converged
 
 
 def compute(quick: bool = False):
-    """Spots with axes (kT, √ε0, Γ) and the axes' values."""
+    """Spots with axes (kT, √ε0, Γ) and the axes' values (a chunked vmapped sweep: one
+    batch holds 64 solutions, whose dense matching systems take ~1 GB)."""
     m = 9 if quick else 33
     root = np.linspace(*SQRT_EPS0, m)
     gamma = np.linspace(*GAMMA, m)
     k, r, g = np.meshgrid(TEMPERATURES, root, gamma, indexing="ij")
-    spots, ok = _maps(*(jnp.asarray(a.ravel()) for a in (r**2, g, k)),
-                      n=128 if quick else 256)
-    shape = k.shape
-    return root, gamma, jax.tree_util.tree_map(lambda a: np.asarray(a).reshape(shape),
-                                                (spots, ok))
+    point = functools.partial(_point, n=128 if quick else 256)
+    spots, ok = jd.sweep(point, jnp.asarray(r**2), jnp.asarray(g), jnp.asarray(k),
+                         chunk_size=64)
+    return root, gamma, jax.tree_util.tree_map(np.asarray, (spots, ok))
 
 
 def _colour(spot):
