@@ -6,19 +6,24 @@ which eV carries a given current, the one an experiment poses — is a one-dimen
 find on that relation, I(eV) = I, here by Newton's method (`jaxdiss.solve.newton`) with the
 Jacobian dI/deV from forward-mode autodiff through the solver. Derivatives of the result
 with respect to the current, the parameters of T, kT, μ0 and the relaxation exponent are
-implicit (implicit function theorem), hence exact: d(eV)/dI = 1/(dI/deV). They come from
-one last Newton step taken at the converged root with every input live (the iteration
-itself runs on stopped gradients), which leaves the value unchanged to rounding and carries
-the first derivatives dz/dθ = −(∂r/∂θ)/(∂r/∂z); the solution returned is then evaluated at
-that eV, so its fields are differentiable too (first order; second derivatives are not
-exact).
+implicit (implicit function theorem), hence exact: d(eV)/dI = 1/(dI/deV). The iteration
+itself runs on stopped gradients; at the converged root z* the solver is evaluated once
+more with every input live, together with its derivative along z (one forward-mode
+solve), and one last Newton step z = z* − r/(∂r/∂z) leaves the value unchanged to rounding
+while carrying dz/dθ = −(∂r/∂θ)/(∂r/∂z). The solution returned is that evaluation plus its
+z-derivative times (z − z*) — zero in value, the root's motion in its first derivatives —
+so every field of it is differentiable too (first order; second derivatives are not exact).
 
 The wire solves are sequenced by data dependencies (`_after`): XLA may otherwise run two
 independent batched LU factorisations at once, which can deadlock jaxlib's CPU LAPACK
 kernels on hosts with few cores (seen with jaxlib 0.10.2 on 2 cores: two batched
 ``getrf`` calls each block one of the two workers of the thread pool while waiting for
-batch tasks queued behind the other). Code that puts other, independent wire solves in the
-same ``jit(vmap(...))`` program should sequence them likewise.
+batch tasks queued behind the other; even without a deadlock such batched calls stall for
+seconds when the cores are busy). Code that puts other, independent wire solves in the
+same ``jit(vmap(...))`` program should sequence them likewise. Forward-mode derivatives of
+a batched call (``vmap`` of ``jacfwd``) cannot be sequenced this way — primal and tangent
+solves overlap — so on such hosts take them unbatched (reportedly, jaxlib ≥ 0.11.1 no
+longer runs LAPACK batches on the thread pool in its open-source builds).
 
 Parametrisation. The unknown is z with eV = eV_max·σ(z) (σ the logistic function), so every
 iterate is a valid band offset in (0, eV_max): for eV ≪ eV_max, z ≈ log(eV/eV_max) and
@@ -41,6 +46,7 @@ from __future__ import annotations
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, Bool, Float, Int
 
 from .._checks import check_finite, check_positive, is_concrete
@@ -68,8 +74,9 @@ class BiasForCurrent(eqx.Module):
     `solution`: the `WireSolution` at that eV (its fields are in μ0 units: ``solution.bias``
     is `bias`/μ0, ``solution.current`` the current it carries, I h/(e μ0));
     `saturation`: the largest current the model carries at this kT, I(eV_max) in h/(e μ0)
-    (module docstring; not differentiated); `converged`: Newton converged, the wire solve converged and the
-    current is reproduced to 10·`atol` relative (False for an unreachable current);
+    (module docstring; not differentiated); `converged`: Newton converged, the wire solve
+    converged and the current is reproduced to 10·`atol` relative (False for an
+    unreachable current);
     `steps`: Newton steps taken (0 for an unreachable current).
     """
 
@@ -84,14 +91,18 @@ def _bias(z, bias_max):
     return bias_max * jax.nn.sigmoid(z)
 
 
-def _residual(z, args):
+def _log_ratio(w, reachable, current, z, z0):
     """log I(eV(z)) − log I (reachable), or z − z0 (unreachable: a trivial root at z0)."""
-    T, current, kT, mu0, s, bias_max, reachable, z0, sizes = args
-    n_momentum, n_reflected, tail = sizes
-    w = _solve(T, _bias(z[0], bias_max), kT, mu0, s, n_momentum, n_reflected, tail)
     # `where` selects; the unselected branch must not be NaN (it would poison gradients)
     value = jnp.log(jnp.where(reachable, w.current, 1.0)) - jnp.log(current)
-    return jnp.where(reachable, value, z - z0).reshape(1)
+    return jnp.where(reachable, value, z - z0)
+
+
+def _residual(z, args):
+    """Newton residual (`_log_ratio`) for the 1-vector z."""
+    T, current, kT, mu0, s, bias_max, reachable, z0, sizes = args
+    w = _solve(T, _bias(z[0], bias_max), kT, mu0, s, *sizes)
+    return _log_ratio(w, reachable, current, z, z0).reshape(1)
 
 
 def _stop_gradient(tree):
@@ -158,12 +169,37 @@ def bias_for_current(T, current, kT, mu0=1.0, relaxation_exponent=0.0, *, bias0=
         raise ValueError(f"`current` must be positive, got {float(current)!r}")
     if bias0 is not None:
         bias0 = _scalar("bias0", check_positive("bias0", bias0))
-    t = kT / mu0
+    rtol, atol = float(rtol), float(atol)
+    if not (np.isfinite(rtol) and rtol >= 0.0):
+        raise ValueError(f"`rtol` must be non-negative, got {rtol!r}")
+    if not (np.isfinite(atol) and atol > 0.0):
+        raise ValueError(f"`atol` must be positive, got {atol!r}")
     sizes = (n_momentum, n_reflected, tail)
-    bias_max = 1.0 + tail * t                     # eV_max in μ0 (module docstring)
+    t = kT / mu0
     if is_concrete(t):
-        _check_transmission(T, wire_grids(bias_max, t, n_momentum, n_reflected, tail)[0], mu0)
+        _check_transmission(T, wire_grids(1.0 + tail * t, t, n_momentum, n_reflected, tail)[0],
+                            mu0)
+    result, newton_steps = _core(T, current, kT, mu0, s, bias0, sizes, rtol, atol, max_steps)
+    if throw and is_concrete(result.converged) and not bool(result.converged):
+        bias_max = mu0 * (1.0 + tail * t)
+        if not float(current) < float(result.saturation):
+            raise RuntimeError(
+                f"current {float(current):.6g} cannot be carried: the model saturates at "
+                f"{float(result.saturation):.6g} (I h/(e μ0), reached at eV = "
+                f"{float(bias_max):.4g})")
+        raise RuntimeError(
+            f"no eV found for current {float(current):.6g}: Newton stopped after "
+            f"{int(newton_steps)} steps at eV = {float(result.bias):.6g} with current "
+            f"{float(result.solution.current):.6g}")
+    return result
 
+
+@eqx.filter_jit
+def _core(T, current, kT, mu0, s, bias0, sizes, rtol, atol, max_steps):
+    """`bias_for_current` after validation (compiled once per static configuration)."""
+    n_momentum, n_reflected, tail = sizes
+    t = kT / mu0
+    bias_max = 1.0 + tail * t                     # eV_max in μ0 (module docstring)
     # the saturation current only decides reachability: no derivatives (stop_gradient)
     top = _solve(*_stop_gradient((T, bias_max, t, mu0, s)), *sizes)
     saturation = top.current
@@ -184,34 +220,32 @@ def bias_for_current(T, current, kT, mu0=1.0, relaxation_exponent=0.0, *, bias0=
     # keep the guess inside (0, eV_max) with room on both sides of the logistic map
     fraction = jnp.clip(jax.lax.stop_gradient(guess / bias_max), 1e-12, 0.5)
     z0 = jnp.log(fraction) - jnp.log1p(-fraction)
-    args = args[:7] + (z0,) + args[8:]
 
     # Newton on fixed inputs: the iteration itself is never differentiated
     root = newton(_residual, z0.reshape(1), fixed[:7] + (z0,) + fixed[8:], rtol=rtol,
                   atol=atol, max_steps=max_steps, max_step=jnp.full(1, _MAX_STEP))
     # a failed Newton may end on a non-finite iterate: report the guess instead (flagged)
     z_root = jax.lax.stop_gradient(jnp.where(jnp.isfinite(root.root[0]), root.root[0], z0))
-    # implicit differentiation: one more Newton step with every input live. Its value is
-    # the root to rounding (the residual is ~1e-15 there), its derivative the implicit one,
+
+    # implicit differentiation (module docstring): the solution at the root with every
+    # input live, and its derivative along z; one more Newton step then carries
     # dz/dθ = −(∂r/∂θ)/(∂r/∂z) (implicit function theorem, first order)
-    r, slope = jax.jvp(lambda y: _residual(y.reshape(1), args)[0], (z_root,),
-                       (jnp.ones_like(z_root),))
+    def at(y):
+        w = _solve(T, _bias(y, bias_max), t, mu0, s, *sizes)
+        return _log_ratio(w, reachable, current_safe, y, z0), w
+
+    (r, solution), (slope, tangent) = jax.jvp(at, (z_root,), (jnp.ones_like(z_root),))
     slope = jax.lax.stop_gradient(slope)
     z = z_root - r / jnp.where(slope != 0.0, slope, 1.0)
     bias = _bias(z, bias_max)
-    solution = _solve(T, bias, t, mu0, s, *sizes)
+    # the solution at z = z_root + (z − z_root): its value stays the one at z_root (the step
+    # is ~1e-16), its first derivatives include the move of the root
+    shift = z - jax.lax.stop_gradient(z)
+    solution = jax.tree_util.tree_map(
+        lambda a, da: a + da * shift if eqx.is_inexact_array(a) else a, solution, tangent)
     matched = jnp.abs(jnp.log(jnp.abs(solution.current) / current_safe)) <= 10.0 * atol
     converged = root.converged & solution.converged & reachable & matched
     steps = jnp.where(reachable, root.steps, 0)
     result = BiasForCurrent(bias=bias * mu0, solution=solution, saturation=saturation,
                             converged=converged, steps=steps)
-    if throw and is_concrete(converged) and not bool(converged):
-        if is_concrete(reachable) and not bool(reachable):
-            raise RuntimeError(
-                f"current {float(current):.6g} cannot be carried: the model saturates at "
-                f"{float(saturation):.6g} (I h/(e μ0), reached at eV = {float(bias_max * mu0):.4g})")
-        raise RuntimeError(
-            f"no eV found for current {float(current):.6g}: Newton stopped after "
-            f"{int(root.steps)} steps at eV = {float(bias * mu0):.6g} with current "
-            f"{float(solution.current):.6g}")
-    return result
+    return result, root.steps
