@@ -20,10 +20,13 @@ rounding — which is what keeps the matching equations exactly redundant (BW Ap
 
 Precision: where a_j is tiny (thermal tails, C ~ 1e-15) a root lies within ~1e-20 of a
 pole, far below the spacing of ν in float64. Each root is therefore stored as an offset δ
-from the pole it is nearest to (its *origin* o), ν = ν_o + δ, found by bisection in
-log|δ| on G(δ) = a_o + δ R(δ), R(δ) = Σ_{j≠o} a_j/(ν_o − ν_j + δ), then polished by Newton
-steps. Every difference ν − ν_i is formed as (ν_o − ν_i) + δ with ν_o − ν_i = (l_o − l_i)
-(l_o + l_i): no digits are lost anywhere. Derivatives of the roots with respect to the
+from the pole it is nearest to (its *origin* o), ν = ν_o + δ, found by a
+safeguarded Newton iteration on G(δ) = a_o + δ R(δ), R(δ) = Σ_{j≠o} a_j/(ν_o − ν_j + δ),
+from the first-order guess δ = −a_o/R(0) (exact to O(δ²), so the tail roots converge at
+once), inside a bracket that shrinks with every step (geometric mid points while it spans
+decades). Six iterations on the BW grids, each O(N) per root. Every difference ν − ν_i is
+formed as (ν_o − ν_i) + δ with ν_o − ν_i = (l_o − l_i)(l_o + l_i): no digits are lost
+anywhere. Derivatives of the roots with respect to the
 grid (hence to kT and the bias) follow from one final Newton step taken with the converged
 root held fixed (implicit function theorem).
 
@@ -43,14 +46,14 @@ from __future__ import annotations
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-from jaxtyping import Array, Float, Int
+from jaxtyping import Array, Bool, Float, Int
 
 __all__ = ["SecularRoots", "Modes", "secular_roots", "discrete_modes",
            "constant_length_modes"]
 
-_BISECTIONS = 64  # on t ∈ [0, _T_MAX]: t resolved to _T_MAX/2^64 ≈ 5e-17, δ to ~4e-17 relative
-_T_MAX = 1000.0   # |δ| ≥ (Δ/2)·2^-1000 ≈ 1e-301 Δ, above the float64 underflow
-_POLISH = 2       # Newton steps after the bisection (quadratic convergence from ~1e-16)
+_MAX_ITERATIONS = 100  # safeguarded Newton steps at most (6 on the BW grids at N = 256)
+_T_FLOOR = 2.0 ** -1000  # fallback steps stay above |δ| = 2^-1000·Δ/2, clear of underflow
+_EPS = float(jnp.finfo(jnp.float64).eps)
 
 
 class SecularRoots(eqx.Module):
@@ -58,13 +61,15 @@ class SecularRoots(eqx.Module):
 
     `origin` (int, N − 1): index o of the pole each root is referred to (k or k + 1 for the
     root in (ν_k, ν_{k+1})); `offset` δ = ν − ν_o; `remainder` R = Σ_{j≠o} a_j/(ν − ν_j),
-    equal to −a_o/δ at the root; `length` L = √ν (decay length of the mode).
+    equal to −a_o/δ at the root; `length` L = √ν (decay length of the mode);
+    `converged`: every root met the iteration's stopping rule within its step limit.
     """
 
     origin: Int[Array, " m"]
     offset: Float[Array, " m"]
     remainder: Float[Array, " m"]
     length: Float[Array, " m"]
+    converged: Bool[Array, ""]
 
 
 def _pole_differences(l):
@@ -73,10 +78,12 @@ def _pole_differences(l):
 
 
 def _remainder(a, D_o, delta, not_o):
-    """R(δ) = Σ_{j≠o} a_j/(ν_o − ν_j + δ) and dR/dδ, one row per root."""
+    """R(δ) = Σ_{j≠o} a_j/(ν_o − ν_j + δ), dR/dδ and Σ_{j≠o} |a_j/(ν_o − ν_j + δ)| (the
+    rounding scale of R), one row per root."""
     den = jnp.where(not_o, D_o + delta[:, None], 1.0)
     q = jnp.where(not_o, a[None, :] / den, 0.0)
-    return jnp.sum(q, axis=1), -jnp.sum(jnp.where(not_o, q / den, 0.0), axis=1)
+    return (jnp.sum(q, axis=1), -jnp.sum(q / den, axis=1),
+            jnp.sum(jnp.abs(q), axis=1))
 
 
 def secular_roots(l, a) -> SecularRoots:
@@ -101,47 +108,70 @@ def secular_roots(l, a) -> SecularRoots:
     not_o = jnp.arange(n)[None, :] != origin[:, None]
 
     def G(delta, a_, D_o):
-        R, dR = _remainder(a_, D_o, delta, not_o)
-        return a_[origin] + delta * R, R + delta * dR
+        """G(δ), dG/dδ and the rounding scale of G."""
+        R, dR, size = _remainder(a_, D_o, delta, not_o)
+        return a_[origin] + delta * R, R + delta * dR, a_[origin] + jnp.abs(delta) * size
 
-    # bisection on δ = side·half·2^{−t}: G ≤ 0 at t = 0 (the mid point), G → a_o ≥ 0 as t → ∞
+    # safeguarded Newton on t = |δ| ∈ (0, Δ/2] (Δ the interval's gap): G > 0 as t → 0
+    # (G(0) = a_o ≥ 0), G ≤ 0 at t = Δ/2 (the mid point), and [lo, hi] brackets the root.
+    # A Newton step beyond an end of the bracket moves to that end (once in a row: a root
+    # within rounding of the end is then recognised by |G|); otherwise a step leaving the
+    # bracket is replaced by its geometric mid point (arithmetic once it spans less than a
+    # factor 4), or by a point a factor 1e3 below the upper end while no G > 0 is known.
+    # Converged when |G| is at its rounding level, Newton's step is below 4 ulp, or the
+    # bracket is 2 ulp wide.
     D_o_fixed = jax.lax.stop_gradient(D[origin, :])
     a_fixed = jax.lax.stop_gradient(a)
-    side_half = jax.lax.stop_gradient(side * half)
+    side_fixed = jax.lax.stop_gradient(side)
+    half_fixed = jax.lax.stop_gradient(half)
+    a_o = a_fixed[origin]
 
-    def bisect(_, bounds):
-        lo, hi = bounds
-        t = 0.5 * (lo + hi)
-        g, _ = G(side_half * jnp.exp2(-t), a_fixed, D_o_fixed)
+    # first-order start t = a_o/|R(0)|: exact to O(δ²), the answer for the tail roots
+    R0 = _remainder(a_fixed, D_o_fixed, jnp.zeros(n - 1), not_o)[0]
+    t0 = jnp.where(side_fixed * R0 < 0.0, a_o / jnp.abs(R0), 0.5 * half_fixed)
+    t0 = jnp.where((t0 > 0.0) & (t0 < half_fixed), t0, 0.5 * half_fixed)
+    floor = _T_FLOOR * half_fixed
+
+    def step(state):
+        i, t, lo, hi, jumped, active = state
+        g, dg, scale = G(side_fixed * t, a_fixed, D_o_fixed)
+        dg = side_fixed * dg                                   # dG/dt
         positive = g > 0.0
-        return jnp.where(positive, lo, t), jnp.where(positive, t, hi)
+        lo = jnp.where(active & positive, t, lo)
+        hi = jnp.where(active & ~positive, t, hi)
+        newton = t - g / jnp.where(dg != 0.0, dg, 1.0)
+        finite = (dg != 0.0) & jnp.isfinite(newton)
+        inside = finite & (newton > lo) & (newton < hi)
+        above = finite & (newton >= hi) & (t < hi) & ~jumped
+        below = finite & (newton <= lo) & (t > lo) & (lo > 0.0) & ~jumped
+        mid = jnp.where(hi > 4.0 * lo, jnp.sqrt(lo * hi), 0.5 * (lo + hi))
+        mid = jnp.where(lo > 0.0, mid, jnp.maximum(1e-3 * hi, floor))
+        new = jnp.where(inside, newton, jnp.where(above, hi, jnp.where(below, lo, mid)))
+        done = ((jnp.abs(g) <= 4.0 * _EPS * scale)
+                | (inside & (jnp.abs(new - t) <= 4.0 * _EPS * t))
+                | (hi - lo <= 2.0 * _EPS * hi))
+        t = jnp.where(active & ~done, new, t)
+        return i + 1, t, lo, hi, above | below, active & ~done
 
-    lo0 = jnp.zeros(n - 1)
-    hi0 = jnp.full(n - 1, _T_MAX)
-    lo, hi = jax.lax.fori_loop(0, _BISECTIONS, bisect, (lo0, hi0))
-    delta = side_half * jnp.exp2(-0.5 * (lo + hi))
-    # bracket in δ for the safeguarded Newton polish
-    d_far = side_half * jnp.exp2(-lo)
-    d_near = side_half * jnp.exp2(-hi)
-    d_min = jnp.minimum(d_far, d_near)
-    d_max = jnp.maximum(d_far, d_near)
+    def more(state):
+        return (state[0] < _MAX_ITERATIONS) & jnp.any(state[-1])
 
-    def polish(_, d):
-        g, dg = G(d, a_fixed, D_o_fixed)
-        step = jnp.where(dg != 0.0, g / jnp.where(dg != 0.0, dg, 1.0), 0.0)
-        new = d - step
-        inside = (new >= d_min) & (new <= d_max) & jnp.isfinite(new)
-        return jnp.where(inside, new, d)
-
-    delta = jax.lax.fori_loop(0, _POLISH, polish, delta)
+    # a zero residue puts the root on its pole: δ = 0 exactly, no iteration
+    live = a_o > 0.0
+    t0 = jnp.where(live, t0, 0.0)
+    zeros = jnp.zeros(n - 1)
+    _, t, _, _, _, unfinished = jax.lax.while_loop(
+        more, step, (0, t0, zeros, half_fixed, jnp.zeros(n - 1, dtype=bool), live))
+    delta = side_fixed * t
     delta = jax.lax.stop_gradient(delta)
     # final Newton step with the inputs live: value unchanged (G ≈ 0), exact implicit gradient
     D_o = D[origin, :]
-    g, dg = G(delta, a, D_o)
+    g, dg, _ = G(delta, a, D_o)
     delta = delta - g / dg
-    R, _ = _remainder(a, D_o, delta, not_o)
+    R = _remainder(a, D_o, delta, not_o)[0]
     nu = l[origin] ** 2 + delta
-    return SecularRoots(origin=origin, offset=delta, remainder=R, length=jnp.sqrt(nu))
+    return SecularRoots(origin=origin, offset=delta, remainder=R, length=jnp.sqrt(nu),
+                        converged=~jnp.any(unfinished))
 
 
 class Modes(eqx.Module):

@@ -54,13 +54,15 @@ import numpy as np
 from jaxtyping import Array, Bool, Float
 
 from .._checks import check_finite, check_positive, is_concrete
+from .._batching import sequential
+from .._linear import refined_solve
 from ..thermal import fermi_window
 from ._grid import Grid, wire_grids
 from ._modes import Modes, constant_length_modes, discrete_modes
 
 __all__ = ["HalfWire", "WireProfile", "WireSolution", "solve_wire", "solve_wire_linear"]
 
-_SWEEPS = 4          # Ruiz equilibration sweeps of the matching system
+_SWEEPS = 1          # Ruiz equilibration sweeps of the matching system (κ ≈ 50–150 after one)
 _RESIDUAL_TOL = 1e-9  # relative residual of the (equilibrated) matching equations
 _MEAN_FREE_PATH = -1.0  # relaxation exponent of a constant mean free path (static marker)
 
@@ -127,8 +129,8 @@ class WireSolution(eqx.Module):
     J_el(∓∞) (Eq. 15, on each wire's grid), `power_scatterer_left`/`_right`
     P^s_{L,R} (Eq. 28), `power_potential_left`/`_right` P^(φ)_{L,R} (Eq. 31),
     `residual` (largest relative residual of the equilibrated matching equations,
-    including the one dropped as redundant), `converged` (finite, residual below 1e-9 and
-    T not identically zero on the grid).
+    including the one dropped as redundant), `converged` (finite, residual below 1e-9,
+    every secular root found and T not identically zero on the grid).
 
     `left`, `right`: `HalfWire` distributions at the scatterer. Mode data for `at`:
     decay lengths and the amplitudes of eφ, J_el and δμ carried by each mode at 0±.
@@ -314,7 +316,8 @@ def _solve_redundant(matrix, rhs, y):
     """Solve the compatible over-determined system (one row redundant, Σ y·row ≡ 0).
 
     Rows and columns are equilibrated; the row carrying the largest share of the dependency
-    (in scaled form) is dropped and the square rest solved by LU. Returns the solution and
+    (in scaled form) is dropped and the square rest solved by float32 LU with float64
+    refinement (`jaxdiss._linear`; the equilibrated system has κ ≈ 50–150). Returns the solution and
     the largest residual of all rows, dropped one included, relative to max|rhs| (scaled)."""
     r, c = _equilibrate(matrix, _SWEEPS)
     scaled = matrix * r[:, None] * c[None, :]
@@ -322,7 +325,7 @@ def _solve_redundant(matrix, rhs, y):
     drop = jnp.argmax(jnp.abs(y / r))
     keep = jnp.arange(matrix.shape[0] - 1)
     keep = keep + (keep >= drop)
-    sol = jnp.linalg.solve(scaled[keep], b[keep])
+    sol = refined_solve(scaled[keep], b[keep])
     scale = jnp.max(jnp.abs(b))
     # a homogeneous system (e.g. T ≡ 1 in linear response) has the exact solution 0
     residual = jnp.max(jnp.abs(scaled @ sol - b)) / jnp.where(scale > 0, scale, 1.0)
@@ -358,7 +361,9 @@ def _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected):
     phiR = R.modes.potential @ B
 
     T_nonzero = jnp.any(Tn != 0.0)
-    converged = jnp.isfinite(residual) & (residual < _RESIDUAL_TOL) & T_nonzero
+    roots_found = jnp.all(jnp.asarray([m.roots.converged for m in (L.modes, R.modes)
+                                       if m.roots is not None], dtype=bool))
+    converged = jnp.isfinite(residual) & (residual < _RESIDUAL_TOL) & T_nonzero & roots_found
     return WireSolution(
         current=current,
         F_ext=F,
@@ -393,6 +398,7 @@ def _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected):
 
 
 @eqx.filter_jit
+@sequential
 def _solve(T, bias, kT, mu0, s, n_momentum, n_reflected, tail):
     left, right = wire_grids(bias, kT, n_momentum, n_reflected, tail)
     L = _side(left, kT, s)
@@ -411,6 +417,7 @@ def _solve(T, bias, kT, mu0, s, n_momentum, n_reflected, tail):
 
 
 @eqx.filter_jit
+@sequential
 def _solve_linear(T, current, kT, mu0, s, n_momentum, tail):
     grid, _ = wire_grids(jnp.asarray(1.0), kT, n_momentum, 4, tail)
     L = _side(grid, kT, s)
