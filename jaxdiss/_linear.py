@@ -46,10 +46,8 @@ def _refine(lu, pivots, A, b, *, trans: int, steps: int):
         x = jsl.lu_solve((lu, pivots), r.astype(jnp.float32), trans=trans)
         return x.astype(A.dtype)
 
-    x = solve32(b)
-    for _ in range(steps):
-        x = x + solve32(b - op @ x)
-    return x
+    # a loop, not unrolled: nested derivatives copy this body into the program repeatedly
+    return jax.lax.fori_loop(0, steps, lambda _, x: x + solve32(b - op @ x), solve32(b))
 
 
 _refine_plain = functools.partial(_refine, trans=0, steps=_STEPS)

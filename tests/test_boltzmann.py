@@ -78,28 +78,19 @@ def test_secular_roots_match_extended_precision():
     assert bool(roots.converged)
 
 
-def test_secular_iteration_limit_is_reported(monkeypatch):
-    """A root that has not met the stopping rule within the step limit is reported: with
-    the limit cut to one step the roots (real grid, kT = 0.3) and the wire solution come
-    back with converged = False, and `throw=True` raises. The default limit (100) leaves
-    a wide margin: the iteration takes 6 steps on the BW grids."""
-    import jaxdiss.wire._modes as modes_module
-
+def test_secular_iteration_limit_is_reported():
+    """A root that has not met the stopping rule within the step limit is reported: on a
+    real grid (kT = 0.3) the default limit (100) is met with a wide margin (6 steps are
+    taken), one step is not enough and comes back flagged. (`solve_wire` includes this
+    flag in its `converged`.)"""
     left, _ = wire_grids(0.1, 0.3, 120, 30, 36.0)
     u, w = left.momentum, left.weight
     x = (u**2 - 1.0) / 0.3
     a = w * u**2 * jax.nn.sigmoid(x) * jax.nn.sigmoid(-x)
-    assert bool(secular_roots(u, a / jnp.sum(a)).converged)
-    monkeypatch.setattr(modes_module, "_MAX_ITERATIONS", 1)
-    try:   # programs traced with the patched limit must not outlive the test
-        jax.clear_caches()
-        assert not bool(secular_roots(u, a / jnp.sum(a)).converged)
-        T = jd.Lorentzian(1.44, 0.08)
-        assert not bool(jd.solve_wire(T, 0.1, 0.3, n_momentum=64).converged)
-        with pytest.raises(RuntimeError, match="converge"):
-            jd.solve_wire(T, 0.1, 0.3, n_momentum=64, throw=True)
-    finally:
-        jax.clear_caches()
+    a = a / jnp.sum(a)
+    assert bool(secular_roots(u, a).converged)
+    assert bool(secular_roots(u, a, max_steps=6).converged)
+    assert not bool(secular_roots(u, a, max_steps=1).converged)
 
 
 def test_modes_are_exact_discrete_eigenvectors():

@@ -86,11 +86,12 @@ def _remainder(a, D_o, delta, not_o):
             jnp.sum(jnp.abs(q), axis=1))
 
 
-def secular_roots(l, a) -> SecularRoots:
+def secular_roots(l, a, max_steps: int = _MAX_ITERATIONS) -> SecularRoots:
     """All N − 1 roots of h(ν) = Σ_j a_j/(ν − l_j²) = 0 (module docstring).
 
     `l`: (N,) strictly increasing positive scattering lengths; `a`: (N,) non-negative
-    residues. A zero residue is allowed (its root sits on the pole, δ = 0). Static sizes;
+    residues; `max_steps`: limit of the Newton iteration (static). A zero residue is allowed
+    (its root sits on the pole, δ = 0). Static sizes;
     jit/vmap/grad-able (gradients through the implicit final Newton step).
     """
     n = l.shape[0]
@@ -154,7 +155,7 @@ def secular_roots(l, a) -> SecularRoots:
         return i + 1, t, lo, hi, above | below, active & ~done
 
     def more(state):
-        return (state[0] < _MAX_ITERATIONS) & jnp.any(state[-1])
+        return (state[0] < max_steps) & jnp.any(state[-1])
 
     # a zero residue puts the root on its pole: δ = 0 exactly, no iteration
     live = a_o > 0.0

@@ -397,9 +397,8 @@ def _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected):
     )
 
 
-@eqx.filter_jit
-@sequential
-def _solve(T, bias, kT, mu0, s, n_momentum, n_reflected, tail):
+def _solve_point(T, bias, kT, mu0, s, n_momentum, n_reflected, tail):
+    """The wire at one band offset (traced; batches the ordinary way under vmap)."""
     left, right = wire_grids(bias, kT, n_momentum, n_reflected, tail)
     L = _side(left, kT, s)
     sigma = _conductivity(L)                                   # Eq. (14) on the left grid
@@ -414,6 +413,11 @@ def _solve(T, bias, kT, mu0, s, n_momentum, n_reflected, tail):
     nA = n_momentum - 1
     A, B, F = x[:nA], x[nA:-1], x[-1]
     return _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected)
+
+
+# compiled entry points; under vmap their points run one after another (`_batching`):
+# the dense per-point arrays stay in cache and jaxlib's batched LU is avoided
+_solve = eqx.filter_jit(sequential(_solve_point))
 
 
 @eqx.filter_jit

@@ -14,16 +14,16 @@ while carrying dz/dθ = −(∂r/∂θ)/(∂r/∂z). The solution returned is th
 z-derivative times (z − z*) — zero in value, the root's motion in its first derivatives —
 so every field of it is differentiable too (first order; second derivatives are not exact).
 
-The wire solves are sequenced by data dependencies (`_after`): XLA may otherwise run two
-independent batched LU factorisations at once, which can deadlock jaxlib's CPU LAPACK
-kernels on hosts with few cores (seen with jaxlib 0.10.2 on 2 cores: two batched
-``getrf`` calls each block one of the two workers of the thread pool while waiting for
-batch tasks queued behind the other; even without a deadlock such batched calls stall for
-seconds when the cores are busy). Code that puts other, independent wire solves in the
-same ``jit(vmap(...))`` program should sequence them likewise. Forward-mode derivatives of
-a batched call (``vmap`` of ``jacfwd``) cannot be sequenced this way — primal and tangent
-solves overlap — so on such hosts take them unbatched (reportedly, jaxlib ≥ 0.11.1 no
-longer runs LAPACK batches on the thread pool in its open-source builds).
+Batching. Under `vmap` the points run one after another (`jaxdiss._batching.sequential`),
+each as the unbatched program, so no batched LU factorisation arises in plain batched
+calls. Within one point the wire solves are also sequenced by data dependencies
+(`_after`): jaxlib 0.10.2's CPU LAPACK kernels can deadlock when two independent batched
+LU factorisations run at once on hosts with few cores (two batched ``getrf`` calls each
+block one of the two workers of the thread pool while waiting for batch tasks queued
+behind the other), which matters for batched derivatives (``vmap`` of ``jacfwd``): there
+primal and tangent solves overlap and cannot be sequenced, so on such hosts take
+derivatives unbatched (reportedly jaxlib ≥ 0.11.1 no longer runs LAPACK batches on the
+thread pool in its open-source builds).
 
 Parametrisation. The unknown is z with eV = eV_max·σ(z) (σ the logistic function), so every
 iterate is a valid band offset in (0, eV_max): for eV ≪ eV_max, z ≈ log(eV/eV_max) and
@@ -49,6 +49,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool, Float, Int
 
+from .._batching import sequential
 from .._checks import check_finite, check_positive, is_concrete
 from ..solve import newton
 from ._grid import wire_grids
@@ -57,7 +58,7 @@ from .boltzmann import (
     _check_transmission,
     _common_arguments,
     _scalar,
-    _solve,
+    _solve_point,
     _solve_linear,
     _static_int,
 )
@@ -101,7 +102,7 @@ def _log_ratio(w, reachable, current, z, z0):
 def _residual(z, args):
     """Newton residual (`_log_ratio`) for the 1-vector z."""
     T, current, kT, mu0, s, bias_max, reachable, z0, sizes = args
-    w = _solve(T, _bias(z[0], bias_max), kT, mu0, s, *sizes)
+    w = _solve_point(T, _bias(z[0], bias_max), kT, mu0, s, *sizes)
     return _log_ratio(w, reachable, current, z, z0).reshape(1)
 
 
@@ -195,13 +196,14 @@ def bias_for_current(T, current, kT, mu0=1.0, relaxation_exponent=0.0, *, bias0=
 
 
 @eqx.filter_jit
+@sequential
 def _core(T, current, kT, mu0, s, bias0, sizes, rtol, atol, max_steps):
     """`bias_for_current` after validation (compiled once per static configuration)."""
     n_momentum, n_reflected, tail = sizes
     t = kT / mu0
     bias_max = 1.0 + tail * t                     # eV_max in μ0 (module docstring)
     # the saturation current only decides reachability: no derivatives (stop_gradient)
-    top = _solve(*_stop_gradient((T, bias_max, t, mu0, s)), *sizes)
+    top = _solve_point(*_stop_gradient((T, bias_max, t, mu0, s)), *sizes)
     saturation = top.current
     reachable = (current > 0.0) & (current < saturation) & top.converged
     current_safe = jnp.where(reachable, current, 1.0)
@@ -231,7 +233,7 @@ def _core(T, current, kT, mu0, s, bias0, sizes, rtol, atol, max_steps):
     # input live, and its derivative along z; one more Newton step then carries
     # dz/dθ = −(∂r/∂θ)/(∂r/∂z) (implicit function theorem, first order)
     def at(y):
-        w = _solve(T, _bias(y, bias_max), t, mu0, s, *sizes)
+        w = _solve_point(T, _bias(y, bias_max), t, mu0, s, *sizes)
         return _log_ratio(w, reachable, current_safe, y, z0), w
 
     (r, solution), (slope, tangent) = jax.jvp(at, (z_root,), (jnp.ones_like(z_root),))
