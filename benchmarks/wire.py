@@ -21,8 +21,9 @@ Eq. 21) is timed and checked in four parts:
      one per interval between neighbouring poles. Each root is kept as an offset δ from its
      nearer pole (the sign of h at the interval's midpoint says which) and found by a
      vectorised, bracketed Newton iteration on G(δ) = a_o + δ Σ_{j≠o} a_j/(ν_o − ν_j + δ)
-     (bisection when a step leaves the bracket) — not the library's log-bisection; a sample
-     of roots is checked against `scipy.optimize.brentq` at start-up. Eigenvectors
+     (bisection when a step leaves the bracket; written independently of the library's
+     similar iteration); a sample of roots is checked against `scipy.optimize.brentq` at
+     start-up. Eigenvectors
      g_i = c C_i ν/(ν − l_i²); the boundary values at the scatterer are those of Eq. (A12),
      incoming −½ c C_i l_i/(L + l_i), outgoing ½ c C_i l_i/(L − l_i) (the −eφ ∂f0/∂μ0 term
      of Eq. 11 cancels against ½ c C for constant τ), eφ per mode c/(∂n0/∂μ0) (Eq. A10);
@@ -602,8 +603,9 @@ def part_profile(results, repeats):
     """Where one point's time goes (N = 256, default point), jitted pieces against their
     NumPy counterparts. Uses library internals: skipped if they changed."""
     try:
+        from jaxdiss._linear import refined_solve
         from jaxdiss.wire._modes import secular_roots
-        from jaxdiss.wire.boltzmann import _equilibrate
+        from jaxdiss.wire.boltzmann import _SWEEPS, _equilibrate
     except ImportError as exc:
         print(f"profile skipped ({exc})", flush=True)
         return None
@@ -617,8 +619,8 @@ def part_profile(results, repeats):
     Mx, S, b = np_solve_wire(EPS0, GAMMA, EV, KT, n=n, system=True)
     jM, jS, jb = jnp.asarray(Mx), jnp.asarray(S), jnp.asarray(b)
     roots_j = jax.jit(lambda uL, aL, uR, aR: (secular_roots(uL, aL), secular_roots(uR, aR)))
-    equil_j = jax.jit(lambda M: _equilibrate(M, 4))
-    solve_j = jax.jit(jnp.linalg.solve)
+    equil_j = jax.jit(lambda M: _equilibrate(M, _SWEEPS))
+    solve_j = jax.jit(refined_solve)
     point_j = jax.jit(lambda q: lib_point(q))
     q = jnp.array([EPS0, GAMMA, KT, EV])
     pieces = [
@@ -627,7 +629,7 @@ def part_profile(results, repeats):
         ("row/column scaling of the 576 x 575 system",
          lambda: equil_j(jM),
          lambda: (np.linalg.norm(Mx, axis=1), np.linalg.norm(Mx, axis=0))),
-        ("dense solve, 575 x 575", lambda: solve_j(jS, jb),
+        ("dense solve, 575 x 575 (float32 LU + refinement)", lambda: solve_j(jS, jb),
          lambda: scipy.linalg.solve(S, b, check_finite=False)),
         ("whole point (jit(solve_wire) | np_solve_wire)", lambda: point_j(q),
          lambda: np_solve_wire(EPS0, GAMMA, EV, KT)),
