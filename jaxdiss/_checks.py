@@ -78,6 +78,21 @@ def check_choice(name: str, value, choices):
     return value
 
 
+def check_scalar(name: str, x):
+    """Return ``x``; reject arrays that are not 0-dimensional (batch with ``jax.vmap``)."""
+    if jnp.ndim(x) != 0:
+        raise ValueError(f"`{name}` must be a scalar, got shape {jnp.shape(x)}; map over "
+                         "parameters with jax.vmap")
+    return x
+
+
+def check_static_int(name: str, value, minimum: int) -> int:
+    """A static (Python or NumPy) int ≥ ``minimum``, returned as a Python int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"`{name}` must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
 def check_spin(spin):
     """Spin degeneracy factor: 1 or 2 (a Python or NumPy int), returned as a float array so
     that jit-compiled callers share one compilation for both values."""

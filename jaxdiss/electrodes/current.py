@@ -27,9 +27,9 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool, Int
 
-from .._checks import check_finite, is_concrete
+from .._checks import check_finite, check_scalar, is_concrete
 from ..solve import newton
-from .exact import ElectrodeSolution, _arguments, _check_transmission, _scalar, _solve
+from .exact import ElectrodeSolution, _arguments, _check_transmission, _solve
 
 __all__ = ["BiasForCurrentDensity", "bias_for_current_density"]
 
@@ -90,7 +90,7 @@ def bias_for_current_density(T, current_density, kT, *, mu0=1.0, mean_free_path,
     ``grad``/``jacfwd`` with implicit derivatives (module docstring). Raises `ValueError`
     for invalid arguments, naming them.
     """
-    target = _scalar("current_density", check_finite("current_density", current_density))
+    target = check_scalar("current_density", check_finite("current_density", current_density))
     args = _arguments(T, None, kT, mu0, mean_free_path, scatterer_length, permittivity,
                       permittivity_scatterer, charge, mass, hbar, area, screening, order,
                       levels, tail, subdivisions)

@@ -62,7 +62,14 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float, Int
 
-from .._checks import check_finite, check_nonnegative, check_positive, is_concrete
+from .._checks import (
+    check_finite,
+    check_nonnegative,
+    check_positive,
+    check_scalar,
+    check_static_int,
+    is_concrete,
+)
 from ._integrals import ElectrodeIntegrals, _electrode_integrals
 from .spots import screened_difference, screened_exp, spot_offset
 
@@ -374,24 +381,11 @@ def _solve(T, bias, kT, mu0, ell, L, eps, eps_b, e, m, hbar, A, screening, quad)
 
 
 # ---------------------------------------------------------------------- validation
-def _scalar(name, x):
-    if jnp.ndim(x) != 0:
-        raise ValueError(f"`{name}` must be a scalar, got shape {jnp.shape(x)}; map over "
-                         "operating points with jax.vmap")
-    return x
-
-
-def _static_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _check_screening(screening, L):
     """k_s > 0, possibly +inf (strong Coulomb; then L > 0 is needed)."""
     x = jnp.asarray(screening)
     x = x.astype(jnp.result_type(x, float))
-    _scalar("screening", x)
+    check_scalar("screening", x)
     if is_concrete(x):
         v = float(x)
         if np.isnan(v) or not v > 0.0:
@@ -406,7 +400,7 @@ def _check_screening(screening, L):
 
 
 def _check_charge(charge):
-    charge = _scalar("charge", check_finite("charge", charge))
+    charge = check_scalar("charge", check_finite("charge", charge))
     if is_concrete(charge):
         if float(charge) == 0.0:
             raise ValueError("`charge` must be nonzero, got 0.0")
@@ -439,27 +433,27 @@ def _arguments(T, bias, kT, mu0, mean_free_path, scatterer_length, permittivity,
     """Validation shared by `solve_electrodes` and `bias_for_current_density`."""
     if not callable(T):
         raise ValueError(f"`T` must be a callable T(ε), got {type(T).__name__}")
-    kT = _scalar("kT", check_nonnegative("kT", kT))
-    mu0 = _scalar("mu0", check_positive("mu0", mu0))
-    ell = _scalar("mean_free_path", check_positive("mean_free_path", mean_free_path))
-    L = _scalar("scatterer_length", check_nonnegative("scatterer_length", scatterer_length))
-    eps = _scalar("permittivity", check_positive("permittivity", permittivity))
-    eps_b = _scalar("permittivity_scatterer",
+    kT = check_scalar("kT", check_nonnegative("kT", kT))
+    mu0 = check_scalar("mu0", check_positive("mu0", mu0))
+    ell = check_scalar("mean_free_path", check_positive("mean_free_path", mean_free_path))
+    L = check_scalar("scatterer_length", check_nonnegative("scatterer_length", scatterer_length))
+    eps = check_scalar("permittivity", check_positive("permittivity", permittivity))
+    eps_b = check_scalar("permittivity_scatterer",
                     check_positive("permittivity_scatterer", permittivity_scatterer))
     e = _check_charge(charge)
-    m = _scalar("mass", check_positive("mass", mass))
-    hbar = _scalar("hbar", check_positive("hbar", hbar))
-    A = _scalar("area", check_positive("area", area))
+    m = check_scalar("mass", check_positive("mass", mass))
+    hbar = check_scalar("hbar", check_positive("hbar", hbar))
+    A = check_scalar("area", check_positive("area", area))
     if screening is None:
         screening = jnp.asarray(np.nan, dtype=jnp.float64)  # Eq. A4 (`_electrostatics`)
     else:
         screening = _check_screening(screening, L)
-    quad = (_static_int("order", order, 2), _static_int("levels", levels, 1), float(tail),
-            _static_int("subdivisions", subdivisions, 1))
+    quad = (check_static_int("order", order, 2), check_static_int("levels", levels, 1), float(tail),
+            check_static_int("subdivisions", subdivisions, 1))
     if not (np.isfinite(quad[2]) and quad[2] > 0.0):
         raise ValueError(f"`tail` must be positive, got {tail!r}")
     if bias is not None:
-        bias = _scalar("bias", check_finite("bias", bias))
+        bias = check_scalar("bias", check_finite("bias", bias))
     return (bias, kT, mu0, ell, L, eps, eps_b, e, m, hbar, A, screening, quad)
 
 

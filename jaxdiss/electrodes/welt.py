@@ -74,9 +74,16 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from .._checks import check_finite, check_nonnegative, check_positive, is_concrete
+from .._checks import (
+    check_finite,
+    check_nonnegative,
+    check_positive,
+    check_scalar,
+    is_concrete,
+)
 from ..scattering.transmission import derivative
 from ..thermal import fermi, fermi_derivative
+from .exact import _check_screening
 
 __all__ = [
     "TransmissionTaylor",
@@ -158,13 +165,6 @@ class WeltSystem(eqx.Module):
     screening: Float[Array, ""]
 
 
-def _scalar(name, x):
-    if jnp.ndim(x) != 0:
-        raise ValueError(f"`{name}` must be a scalar, got shape {jnp.shape(x)}; map over "
-                         "parameters with jax.vmap")
-    return x
-
-
 def welt_system(transmission, kT, *, mu0=1.0, mean_free_path, scatterer_length,
                 permittivity=1.0, permittivity_scatterer=1.0, charge=1.0, mass=1.0,
                 hbar=1.0, area=1.0, screening=None) -> WeltSystem:
@@ -177,41 +177,33 @@ def welt_system(transmission, kT, *, mu0=1.0, mean_free_path, scatterer_length,
     O((kT/μ0)⁴)); a positive value (or ``jnp.inf``: strong Coulomb, needs L > 0) sets it.
     Raises `ValueError` naming the argument for invalid concrete input.
     """
-    mu0 = _scalar("mu0", check_positive("mu0", mu0))
+    mu0 = check_scalar("mu0", check_positive("mu0", mu0))
     if isinstance(transmission, TransmissionTaylor):
         taylor = transmission
     else:
         taylor = transmission_taylor(transmission, mu0)
-    T0, T1, T2 = (_scalar(n, check_finite(n, v)) for n, v in
+    T0, T1, T2 = (check_scalar(n, check_finite(n, v)) for n, v in
                   zip(("T0", "T1", "T2"), taylor))
     if is_concrete(T0) and not (0.0 < float(T0) < 1.0):
         raise ValueError(f"`T0` = T(μ0) must lie in (0, 1) for the WELT forms, got {float(T0)!r}")
-    kT = _scalar("kT", check_nonnegative("kT", kT))
-    ell = _scalar("mean_free_path", check_positive("mean_free_path", mean_free_path))
-    L = _scalar("scatterer_length", check_nonnegative("scatterer_length", scatterer_length))
-    eps = _scalar("permittivity", check_positive("permittivity", permittivity))
-    eps_b = _scalar("permittivity_scatterer",
+    kT = check_scalar("kT", check_nonnegative("kT", kT))
+    ell = check_scalar("mean_free_path", check_positive("mean_free_path", mean_free_path))
+    L = check_scalar("scatterer_length", check_nonnegative("scatterer_length", scatterer_length))
+    eps = check_scalar("permittivity", check_positive("permittivity", permittivity))
+    eps_b = check_scalar("permittivity_scatterer",
                     check_positive("permittivity_scatterer", permittivity_scatterer))
-    e = _scalar("charge", check_finite("charge", charge))
+    e = check_scalar("charge", check_finite("charge", charge))
     if is_concrete(e) and float(e) == 0.0:
         raise ValueError("`charge` must be nonzero, got 0.0")
-    m = _scalar("mass", check_positive("mass", mass))
-    hb = _scalar("hbar", check_positive("hbar", hbar))
-    A = _scalar("area", check_positive("area", area))
+    m = check_scalar("mass", check_positive("mass", mass))
+    hb = check_scalar("hbar", check_positive("hbar", hbar))
+    A = check_scalar("area", check_positive("area", area))
     if screening is None:
         v0 = jnp.sqrt(2.0 * mu0 / m)
         absF0 = (1.0 + _PI2 / 8.0 * (kT / mu0) ** 2) / (jnp.pi * A * hb * v0)   # B2a
         ks = jnp.sqrt(8.0 * jnp.pi * e**2 * absF0 / eps)                          # A4
     else:
-        ks = jnp.asarray(screening, dtype=float)
-        _scalar("screening", ks)
-        if is_concrete(ks):
-            v = float(ks)
-            if np.isnan(v) or not v > 0.0:
-                raise ValueError(f"`screening` must be positive (or inf), got {v!r}")
-            if np.isinf(v) and is_concrete(L) and not float(L) > 0.0:
-                raise ValueError("`scatterer_length` must be positive in the strong-Coulomb "
-                                 "limit (screening = inf)")
+        ks = _check_screening(screening, L)
     return WeltSystem(T0=T0, T1=T1, T2=T2, mu0=mu0, kT=kT, mean_free_path=ell,
                       scatterer_length=L, permittivity=eps, permittivity_scatterer=eps_b,
                       charge=e, mass=m, hbar=hb, area=A, screening=ks)

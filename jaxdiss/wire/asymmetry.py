@@ -26,11 +26,11 @@ from __future__ import annotations
 import equinox as eqx
 import jax.numpy as jnp
 
-from .._checks import check_positive
+from .._checks import check_positive, check_scalar
 from ..quad import integrate
 from ..scattering.transmission import quadrature_hints
 from ..thermal import fermi_window
-from .boltzmann import WireSolution, _scalar
+from .boltzmann import WireSolution
 
 __all__ = ["landauer_asymmetry", "approximate_asymmetry"]
 
@@ -50,9 +50,9 @@ def landauer_asymmetry(T, bias, kT, mu0=1.0, *, order: int = 16, levels: int = 1
     ``jit``, ``vmap`` and ``grad`` with respect to every float argument and the parameters
     of T.
     """
-    bias = _scalar("bias", check_positive("bias", bias))
-    kT = _scalar("kT", check_positive("kT", kT))
-    mu0 = _scalar("mu0", check_positive("mu0", mu0))
+    bias = check_scalar("bias", check_positive("bias", bias))
+    kT = check_scalar("kT", check_positive("kT", kT))
+    mu0 = check_scalar("mu0", check_positive("mu0", mu0))
     return _landauer(T, bias, kT, mu0, order, levels)
 
 
@@ -83,6 +83,6 @@ def approximate_asymmetry(w: WireSolution, T, mu0=1.0):
     energies in the unit of `mu0`). Compare with ``w.asymmetry`` (Eq. 34): the difference
     is O(T²) for a weak scatterer. Batched solutions: ``jax.vmap``.
     """
-    mu0 = _scalar("mu0", check_positive("mu0", mu0))
+    mu0 = check_scalar("mu0", check_positive("mu0", mu0))
     landauer = landauer_asymmetry(T, w.bias * mu0, w.kT * mu0, mu0)
     return landauer - w.heat_current_far - w.heat_current_far_right

@@ -53,8 +53,14 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool, Float
 
-from .._checks import check_finite, check_positive, is_concrete
 from .._batching import sequential
+from .._checks import (
+    check_finite,
+    check_positive,
+    check_scalar,
+    check_static_int,
+    is_concrete,
+)
 from .._linear import refined_solve
 from ..thermal import fermi_window
 from ._grid import Grid, wire_grids
@@ -439,12 +445,6 @@ def _solve_linear(T, current, kT, mu0, s, n_momentum, tail):
     return _finish(L, L, Tn, A, B, F, bias, kT, sigma, bias * L.d, residual, 0)
 
 
-def _static_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _thrown(solution, throw):
     """With ``throw=True`` and a concrete result, raise when the solve did not converge."""
     if throw and is_concrete(solution.converged) and not bool(solution.converged):
@@ -456,7 +456,7 @@ def _thrown(solution, throw):
 
 def _common_arguments(T, kT, mu0, relaxation_exponent, n_momentum, tail):
     """Validation shared by `solve_wire` and `solve_wire_linear`."""
-    n_momentum = _static_int("n_momentum", n_momentum, 8)
+    n_momentum = check_static_int("n_momentum", n_momentum, 8)
     tail = float(tail)
     if not tail > 0.0:
         raise ValueError(f"`tail` must be positive, got {tail!r}")
@@ -466,7 +466,7 @@ def _common_arguments(T, kT, mu0, relaxation_exponent, n_momentum, tail):
         # the raw value: under jit/vmap even a constant becomes a tracer once converted.
         s = _MEAN_FREE_PATH
     else:
-        s = _scalar("relaxation_exponent",
+        s = check_scalar("relaxation_exponent",
                     check_finite("relaxation_exponent", relaxation_exponent))
         if not is_concrete(s):
             s = eqx.error_if(s, s <= -1.0, "a traced `relaxation_exponent` must exceed -1 "
@@ -475,16 +475,9 @@ def _common_arguments(T, kT, mu0, relaxation_exponent, n_momentum, tail):
             raise NotImplementedError(
                 "`relaxation_exponent` < -1 is not implemented: it reverses the order of "
                 f"l(p) ∝ p^(1+s); got {float(s)!r}")
-    kT = _scalar("kT", check_positive("kT", kT))
-    mu0 = _scalar("mu0", check_positive("mu0", mu0))
+    kT = check_scalar("kT", check_positive("kT", kT))
+    mu0 = check_scalar("mu0", check_positive("mu0", mu0))
     return n_momentum, tail, kT, mu0, s
-
-
-def _scalar(name, x):
-    if jnp.ndim(x) != 0:
-        raise ValueError(f"`{name}` must be a scalar, got shape {jnp.shape(x)}; map over "
-                         "operating points with jax.vmap")
-    return x
 
 
 def _check_transmission(T, grid, mu0):
@@ -542,8 +535,8 @@ def solve_wire(T, bias, kT, mu0=1.0, relaxation_exponent=0.0, *, n_momentum: int
     n_momentum, tail, kT, mu0, s = _common_arguments(T, kT, mu0, relaxation_exponent,
                                                      n_momentum, tail)
     n_reflected = n_momentum // 4 if n_reflected is None else n_reflected
-    n_reflected = _static_int("n_reflected", n_reflected, 4)
-    bias = _scalar("bias", check_positive("bias", bias))
+    n_reflected = check_static_int("n_reflected", n_reflected, 4)
+    bias = check_scalar("bias", check_positive("bias", bias))
     b, t = bias / mu0, kT / mu0
     if is_concrete(b) and is_concrete(t):
         _check_transmission(T, wire_grids(b, t, n_momentum, n_reflected, tail)[0], mu0)
@@ -567,7 +560,7 @@ def solve_wire_linear(T, kT, mu0=1.0, relaxation_exponent=0.0, *, current=1.0,
     """
     n_momentum, tail, kT, mu0, s = _common_arguments(T, kT, mu0, relaxation_exponent,
                                                      n_momentum, tail)
-    current = _scalar("current", check_finite("current", current))
+    current = check_scalar("current", check_finite("current", current))
     t = kT / mu0
     if is_concrete(t):
         _check_transmission(T, wire_grids(jnp.asarray(1.0), t, n_momentum, 4, tail)[0], mu0)

@@ -42,7 +42,8 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float, Int
 
-from .boltzmann import WireSolution, _static_int
+from .._checks import check_static_int
+from .boltzmann import WireSolution
 
 __all__ = ["Spot", "WireSpots", "wire_spots"]
 
@@ -151,6 +152,6 @@ def wire_spots(w: WireSolution, *, x_max: float = 20.0, x_min: float = 1e-3,
         raise ValueError(f"`x_max` must be finite and exceed `x_min` = {x_min!r}, got {x_max!r}")
     if not (np.isfinite(threshold) and threshold >= 0.0):
         raise ValueError(f"`threshold` must be non-negative, got {threshold!r}")
-    n_scan = _static_int("n_scan", n_scan, _CANDIDATES + 2)
+    n_scan = check_static_int("n_scan", n_scan, _CANDIDATES + 2)
     distances = jnp.asarray(np.geomspace(x_min, x_max, n_scan))
     return _spots(w, distances, threshold)

@@ -50,17 +50,21 @@ import numpy as np
 from jaxtyping import Array, Bool, Float, Int
 
 from .._batching import sequential
-from .._checks import check_finite, check_positive, is_concrete
+from .._checks import (
+    check_finite,
+    check_positive,
+    check_scalar,
+    check_static_int,
+    is_concrete,
+)
 from ..solve import newton
 from ._grid import wire_grids
 from .boltzmann import (
     WireSolution,
     _check_transmission,
     _common_arguments,
-    _scalar,
-    _solve_point,
     _solve_linear,
-    _static_int,
+    _solve_point,
 )
 
 __all__ = ["BiasForCurrent", "bias_for_current"]
@@ -163,13 +167,13 @@ def bias_for_current(T, current, kT, mu0=1.0, relaxation_exponent=0.0, *, bias0=
     n_momentum, tail, kT, mu0, s = _common_arguments(T, kT, mu0, relaxation_exponent,
                                                      n_momentum, tail)
     n_reflected = n_momentum // 4 if n_reflected is None else n_reflected
-    n_reflected = _static_int("n_reflected", n_reflected, 4)
-    max_steps = _static_int("max_steps", max_steps, 1)
-    current = _scalar("current", check_finite("current", current))
+    n_reflected = check_static_int("n_reflected", n_reflected, 4)
+    max_steps = check_static_int("max_steps", max_steps, 1)
+    current = check_scalar("current", check_finite("current", current))
     if is_concrete(current) and not float(current) > 0.0:
         raise ValueError(f"`current` must be positive, got {float(current)!r}")
     if bias0 is not None:
-        bias0 = _scalar("bias0", check_positive("bias0", bias0))
+        bias0 = check_scalar("bias0", check_positive("bias0", bias0))
     rtol, atol = float(rtol), float(atol)
     if not (np.isfinite(rtol) and rtol >= 0.0):
         raise ValueError(f"`rtol` must be non-negative, got {rtol!r}")
