@@ -427,6 +427,22 @@ def _check_transmission(T, bias, kT, mu0):
                          f"window ε ∈ [{lo:.4g}, {hi:.4g}])")
 
 
+def _material(mean_free_path, scatterer_length, permittivity, permittivity_scatterer,
+              charge, mass, hbar, area):
+    """Validated (ℓ, L, ε, ε_B, e, m, ħ, A): the wire and scatterer parameters shared by
+    the exact model and its closed forms (`welt`)."""
+    def positive(name, x):
+        return check_scalar(name, check_positive(name, x))
+
+    return (positive("mean_free_path", mean_free_path),
+            check_scalar("scatterer_length",
+                         check_nonnegative("scatterer_length", scatterer_length)),
+            positive("permittivity", permittivity),
+            positive("permittivity_scatterer", permittivity_scatterer),
+            _check_charge(charge), positive("mass", mass), positive("hbar", hbar),
+            positive("area", area))
+
+
 def _arguments(T, bias, kT, mu0, mean_free_path, scatterer_length, permittivity,
                permittivity_scatterer, charge, mass, hbar, area, screening, order, levels,
                tail, subdivisions):
@@ -435,21 +451,15 @@ def _arguments(T, bias, kT, mu0, mean_free_path, scatterer_length, permittivity,
         raise ValueError(f"`T` must be a callable T(ε), got {type(T).__name__}")
     kT = check_scalar("kT", check_nonnegative("kT", kT))
     mu0 = check_scalar("mu0", check_positive("mu0", mu0))
-    ell = check_scalar("mean_free_path", check_positive("mean_free_path", mean_free_path))
-    L = check_scalar("scatterer_length", check_nonnegative("scatterer_length", scatterer_length))
-    eps = check_scalar("permittivity", check_positive("permittivity", permittivity))
-    eps_b = check_scalar("permittivity_scatterer",
-                    check_positive("permittivity_scatterer", permittivity_scatterer))
-    e = _check_charge(charge)
-    m = check_scalar("mass", check_positive("mass", mass))
-    hbar = check_scalar("hbar", check_positive("hbar", hbar))
-    A = check_scalar("area", check_positive("area", area))
+    ell, L, eps, eps_b, e, m, hbar, A = _material(
+        mean_free_path, scatterer_length, permittivity, permittivity_scatterer, charge, mass,
+        hbar, area)
     if screening is None:
         screening = jnp.asarray(np.nan, dtype=jnp.float64)  # Eq. A4 (`_electrostatics`)
     else:
         screening = _check_screening(screening, L)
-    quad = (check_static_int("order", order, 2), check_static_int("levels", levels, 1), float(tail),
-            check_static_int("subdivisions", subdivisions, 1))
+    quad = (check_static_int("order", order, 2), check_static_int("levels", levels, 1),
+            float(tail), check_static_int("subdivisions", subdivisions, 1))
     if not (np.isfinite(quad[2]) and quad[2] > 0.0):
         raise ValueError(f"`tail` must be positive, got {tail!r}")
     if bias is not None:

@@ -83,7 +83,7 @@ from .._checks import (
 )
 from ..scattering.transmission import derivative
 from ..thermal import fermi, fermi_derivative
-from .exact import _check_screening
+from .exact import _check_screening, _material
 
 __all__ = [
     "TransmissionTaylor",
@@ -187,17 +187,9 @@ def welt_system(transmission, kT, *, mu0=1.0, mean_free_path, scatterer_length,
     if is_concrete(T0) and not (0.0 < float(T0) < 1.0):
         raise ValueError(f"`T0` = T(μ0) must lie in (0, 1) for the WELT forms, got {float(T0)!r}")
     kT = check_scalar("kT", check_nonnegative("kT", kT))
-    ell = check_scalar("mean_free_path", check_positive("mean_free_path", mean_free_path))
-    L = check_scalar("scatterer_length", check_nonnegative("scatterer_length", scatterer_length))
-    eps = check_scalar("permittivity", check_positive("permittivity", permittivity))
-    eps_b = check_scalar("permittivity_scatterer",
-                    check_positive("permittivity_scatterer", permittivity_scatterer))
-    e = check_scalar("charge", check_finite("charge", charge))
-    if is_concrete(e) and float(e) == 0.0:
-        raise ValueError("`charge` must be nonzero, got 0.0")
-    m = check_scalar("mass", check_positive("mass", mass))
-    hb = check_scalar("hbar", check_positive("hbar", hbar))
-    A = check_scalar("area", check_positive("area", area))
+    ell, L, eps, eps_b, e, m, hb, A = _material(
+        mean_free_path, scatterer_length, permittivity, permittivity_scatterer, charge, mass,
+        hbar, area)
     if screening is None:
         v0 = jnp.sqrt(2.0 * mu0 / m)
         absF0 = (1.0 + _PI2 / 8.0 * (kT / mu0) ** 2) / (jnp.pi * A * hb * v0)   # B2a
