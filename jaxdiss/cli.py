@@ -70,6 +70,10 @@ REGISTRY: list[Example] = [
             "BW Fig. 7: left-right heating asymmetry vs temperature, vs Landauer"),
     Example("bw_fig9", "jaxdiss.examples.bw_fig9",
             "BW Fig. 9: current-voltage characteristics of wire + scatterer"),
+    Example("el_profiles", "jaxdiss.examples.el_profiles",
+            "EL: potential, Landauer dipole, power densities and thermal spots (exact, const. l)"),
+    Example("el_asymmetry", "jaxdiss.examples.el_asymmetry",
+            "EL: power asymmetry vs temperature and bias, exact model vs WELT closed forms"),
 ]
 
 

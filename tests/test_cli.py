@@ -1,6 +1,6 @@
 """The ``jaxdiss`` console script: ``reproduce --quick`` end to end, usage errors, failures.
 
-The quick reproduction runs once per session (module fixture, ≈ 60–90 s on 2 cores, mostly
+The quick reproduction runs once per session (module fixture, ≈ 70–100 s on 2 cores, mostly
 XLA compilation) over the figures in `IN_SUITE`, and the tests inspect its PNGs, printed
 table and summary files. The screened DI figures (Figs. 3, 4) and the design example are
 left out of the suite for time (their solvers compile for 1–2 minutes each): the physics
@@ -8,7 +8,8 @@ they draw is tested in test_screening_solve.py, test_design.py and test_diode_li
 BW Figs. 4, 5–6, 7 and 9 share Fig. 3's solver (tested in test_boltzmann.py, spots and
 asymmetries in test_wire_spots.py and test_wire_asymmetry.py),
 and `test_every_registered_example_imports` checks their modules; README command 1
-(`jaxdiss reproduce`) runs them all.
+(`jaxdiss reproduce`) runs them all. The EL figures (el_profiles, el_asymmetry) stay in the
+suite: their quick variants take ≈ 5 s each, compilation included.
 """
 
 from __future__ import annotations
