@@ -567,6 +567,35 @@ def _point_from(sol):
                 kL=float(sol.spot_kind_left), kR=float(sol.spot_kind_right))
 
 
+def _current_and_spot(x, row):
+    """(j, spot position) at the parameters `row` with the entries _VARS replaced by x."""
+    r = row.at[jnp.array(_VARS)].set(x)
+    sol = solve_electrodes(jd.Lorentzian(r[0], r[1]), r[2], r[3], mean_free_path=r[4],
+                           scatterer_length=r[5], screening=r[6], permittivity_scatterer=r[7])
+    spot = jnp.where(jnp.isnan(sol.spot_left), sol.spot_right, sol.spot_left)
+    return jnp.stack([sol.current_density, spot])
+
+
+def test_reverse_derivatives_match_finite_differences(batch):
+    """Reverse mode (jacrev) of j and of the spot position w.r.t. (ℓ, k_s, kT, eV) at the
+    first stencil point against the same central differences as the forward-mode test
+    (rtol 1e-6)."""
+    base, rows, out = batch
+    name = STENCIL[0]
+    row = jnp.asarray(POINTS[name])
+    jac = np.asarray(jax.jit(jax.jacrev(_current_and_spot))(row[jnp.array(_VARS)], row))
+    n0 = len(base)
+    for k, v in enumerate(_VARS):
+        plus = n0 + k * 2
+        h = H * POINTS[name][v]
+        spot = [out["zL"][r] if np.isfinite(out["zL"][r]) else out["zR"][r]
+                for r in (plus, plus + 1)]
+        for m, (a, b) in enumerate(((out["j"][plus], out["j"][plus + 1]), spot)):
+            fd = (a - b) / (2 * h)
+            scale = max(abs(jac[m, k]), 1e-6 * np.nanmax(abs(jac[m])))
+            assert abs(jac[m, k] - fd) < 1e-6 * scale, (name, m, v, jac[m, k], fd)
+
+
 def test_forward_derivatives_match_finite_differences(batch):
     """jacfwd of the current density and of the spot position w.r.t. (ℓ, k_s, kT, eV) at
     three points (a heating spot, k_s ℓ = 1 exactly, a cooling spot) against central
@@ -577,15 +606,7 @@ def test_forward_derivatives_match_finite_differences(batch):
     are finite and match (the electrostatics are written in 1/k_s, so ∞·0 never occurs);
     j does not depend on ℓ there."""
     base, rows, out = batch
-
-    def f(x, row):
-        r = row.at[jnp.array(_VARS)].set(x)
-        sol = solve_electrodes(jd.Lorentzian(r[0], r[1]), r[2], r[3], mean_free_path=r[4],
-                               scatterer_length=r[5], screening=r[6],
-                               permittivity_scatterer=r[7])
-        spot = jnp.where(jnp.isnan(sol.spot_left), sol.spot_right, sol.spot_left)
-        return jnp.stack([sol.current_density, spot])
-
+    f = _current_and_spot
     pts = jnp.asarray([POINTS[k] for k in STENCIL])
     x0 = pts[:, jnp.array(_VARS)]
     jac = np.asarray(jax.jit(jax.vmap(jax.jacfwd(f)))(x0, pts))        # (5, 2, 4)
