@@ -95,8 +95,8 @@ def test_refined_solve_reaches_float64():
 
 
 def test_refined_solve_derivatives_and_batches():
-    """Reverse and forward derivatives with respect to A and b equal those of
-    `jnp.linalg.solve` to 1e-12 relative; vmap equals the loop bit for bit, and a
+    """Reverse and forward derivatives with respect to A and b equal the closed form
+    2x·A⁻¹(b' − A'x) (float64 LU) to 1e-12 relative; vmap equals the loop bit for bit, and a
     vmapped jacfwd runs and equals the loop of unbatched ones to 1e-13 (batched and
     unbatched products round differently)."""
     A, b = _system(40, 50.0, 1)
@@ -105,9 +105,12 @@ def test_refined_solve_derivatives_and_batches():
     def loss(solver):
         return lambda t: jnp.sum(solver(A + t * M, b * (1.0 + t)) ** 2)
 
+    # closed form: x = A(t)⁻¹b(t), x' = A⁻¹(b' − M x), d/dt Σx² = 2 x·x'
+    At, bt = np.asarray(A + 0.1 * M), np.asarray(b * 1.1)
+    x = np.linalg.solve(At, bt)
+    exact = 2.0 * x @ np.linalg.solve(At, np.asarray(b) - np.asarray(M) @ x)
     for d in (jax.grad, jax.jacfwd):
-        np.testing.assert_allclose(d(loss(refined_solve))(0.1),
-                                   d(loss(jnp.linalg.solve))(0.1), rtol=1e-12)
+        np.testing.assert_allclose(d(loss(refined_solve))(0.1), exact, rtol=1e-12)
     As = jnp.stack([A + t * M for t in (0.0, 0.1, 0.2)])
     bs = jnp.stack([b, 2.0 * b, -b])
     batch = jax.vmap(refined_solve)(As, bs)
