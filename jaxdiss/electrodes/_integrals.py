@@ -50,6 +50,7 @@ from jaxtyping import Array, Float
 
 from ..quad import graded_edges, panel_grid
 from ..scattering.transmission import quadrature_hints
+from ..thermal import _occupation_pair, _window
 
 __all__ = ["ElectrodeIntegrals", "electrode_integrals"]
 
@@ -162,30 +163,20 @@ def _side(T, offset, left, bias, mu0, kT, mass, order, levels, tail, subdivision
     pm = p / mass
     g = jnp.stack([jnp.ones_like(p), Tv, pm * Tv, pm * x_k * Tv])          # (4, n + 2)
 
-    # occupations: σ(±a) of both sides, f' = −σ(a)σ(−a)/kT, and W in the product form
+    # occupations (f, 1 − f) of both sides (thermal.py), f' = −f(1 − f)/kT, and
+    # W = f(ε_L) − f(ε_R) in the library's cancellation-free window: with the left kinetic
+    # energy E (e_k on side L, e_o on side R), f_L at E − μ0 and f_R at E + eV − μ0, i.e.
+    # a window between μ0 and μ0 − eV at equal temperatures (step difference at kT = 0)
     warm = kT > 0
     kT_safe = jnp.where(warm, kT, 1.0)
-    a_k = x_k / kT_safe
-    a_o = (e_o - mu0) / kT_safe
-    s_k, t_k = jax.nn.sigmoid(a_k), jax.nn.sigmoid(-a_k)     # 1 − f(ε_k), f(ε_k)
-    s_o, t_o = jax.nn.sigmoid(a_o), jax.nn.sigmoid(-a_o)
-    fk = -s_k * t_k / kT_safe
-    fo = -s_o * t_o / kT_safe
-    # W = f(ε_L) − f(ε_R) = −f_L (1 − f_R) expm1(−d) for d = eV/kT ≥ 0, else
-    # (1 − f_L) f_R expm1(d); the left kinetic energy is e_k on side L, e_o on side R
-    d = bias / kT_safe
-    up = d >= 0
-    em_up = jnp.expm1(-jnp.where(up, d, 0.0))
-    em_dn = jnp.expm1(jnp.where(up, 0.0, d))
-    fL, hL = jnp.where(left, t_k, t_o), jnp.where(left, s_k, s_o)    # f_L, 1 − f_L
-    fR, hR = jnp.where(left, t_o, t_k), jnp.where(left, s_o, s_k)
-    W_warm = jnp.where(up, -fL * hR * em_up, hL * fR * em_dn)
-
-    def step(x):
-        return jnp.where(x < 0, 1.0, jnp.where(x > 0, 0.0, 0.5))
-
+    occ_k = _occupation_pair(x_k, kT)
+    occ_o = _occupation_pair(e_o - mu0, kT)
+    fk = -occ_k[0] * occ_k[1] / kT_safe
+    fo = -occ_o[0] * occ_o[1] / kT_safe
+    occ_L = jax.tree_util.tree_map(lambda a, b: jnp.where(left, a, b), occ_k, occ_o)
+    occ_R = jax.tree_util.tree_map(lambda a, b: jnp.where(left, a, b), occ_o, occ_k)
     xL = jnp.where(left, x_k, e_o - mu0)
-    W = jnp.where(warm, W_warm, step(xL) - step(xL + bias))
+    W = _window(xL + mu0, mu0, mu0 - bias, kT, kT, occ_L, occ_R)
     h = jnp.stack([fk, fo, W])                                               # (3, n + 2)
     n = grid.nodes.shape[0]
     sums = grid.integrate(g[:, None, :n] * h[None, :, :n])                   # (4, 3)
