@@ -108,9 +108,21 @@ from .screening import (  # noqa: E402
     smatrix_injectivities,
 )
 from .sweep import sweep  # noqa: E402
+from . import thermometry  # noqa: E402
+from .thermometry import (  # noqa: E402
+    FitResult,
+    NanowireThermometry,
+    Parameter,
+    ThermometryProfile,
+    fit_profile,
+    load_profile,
+    save_profile,
+    wire_temperature,
+)
 from .wire import (  # noqa: E402
     BiasForCurrent,
     HalfWire,
+    HeatingModes,
     Spot,
     WireProfile,
     WireSolution,
@@ -243,4 +255,15 @@ __all__ = [
     "perfect_diode_point",
     "bipolar_point",
     "scan_cut",
+    # scanning thermometry (forward model, data, fits)
+    "thermometry",
+    "HeatingModes",
+    "wire_temperature",
+    "NanowireThermometry",
+    "ThermometryProfile",
+    "load_profile",
+    "save_profile",
+    "Parameter",
+    "FitResult",
+    "fit_profile",
 ]

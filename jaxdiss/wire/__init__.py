@@ -8,10 +8,17 @@ left–right heating asymmetry (Eqs. 35, 36).
 """
 
 from .asymmetry import approximate_asymmetry, landauer_asymmetry
-from .boltzmann import HalfWire, WireProfile, WireSolution, solve_wire, solve_wire_linear
+from .boltzmann import (
+    HalfWire,
+    HeatingModes,
+    WireProfile,
+    WireSolution,
+    solve_wire,
+    solve_wire_linear,
+)
 from .spots import Spot, WireSpots, wire_spots
 from .voltage import BiasForCurrent, bias_for_current
 
 __all__ = ["solve_wire", "solve_wire_linear", "WireSolution", "WireProfile", "HalfWire",
-           "bias_for_current", "BiasForCurrent", "wire_spots", "WireSpots", "Spot",
+           "HeatingModes", "bias_for_current", "BiasForCurrent", "wire_spots", "WireSpots", "Spot",
            "landauer_asymmetry", "approximate_asymmetry"]

@@ -47,6 +47,8 @@ no-scatterer limit T → 1 is the linear-response one (eV → 0).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -66,7 +68,8 @@ from ..thermal import fermi_window
 from ._grid import Grid, wire_grids
 from ._modes import Modes, constant_length_modes, discrete_modes
 
-__all__ = ["HalfWire", "WireProfile", "WireSolution", "solve_wire", "solve_wire_linear"]
+__all__ = ["HalfWire", "HeatingModes", "WireProfile", "WireSolution", "solve_wire",
+           "solve_wire_linear"]
 
 _SWEEPS = 1          # Ruiz equilibration sweeps of the matching system (κ ≈ 50–150 after one)
 _RESIDUAL_TOL = 1e-9  # relative residual of the (equilibrated) matching equations
@@ -122,6 +125,18 @@ class WireProfile(eqx.Module):
     potential: Float[Array, "..."]
     heat_current: Float[Array, "..."]
     chemical_shift: Float[Array, "..."]
+
+
+class HeatingModes(NamedTuple):
+    """Phonon heating around the scatterer as decaying exponentials (`WireSolution.
+    heating_modes`): P_ph(x) − P_ext = Σ_k `amplitude_left`_k e^{x/`length_left`_k} for
+    x < 0 and Σ_k `amplitude_right`_k e^{−x/`length_right`_k} for x > 0. Lengths in v_F τ,
+    amplitudes in μ0²/(h v_F τ) (the unit of P_ph)."""
+
+    length_left: Float[Array, " m"]
+    amplitude_left: Float[Array, " m"]
+    length_right: Float[Array, " m"]
+    amplitude_right: Float[Array, " m"]
 
 
 class WireSolution(eqx.Module):
@@ -195,6 +210,16 @@ class WireSolution(eqx.Module):
         """P_asym = P^s_R − P^s_L + P^(φ)_R − P^(φ)_L (Eq. 34), μ0²/h."""
         return (self.power_scatterer_right - self.power_scatterer_left
                 + self.power_potential_right - self.power_potential_left)
+
+    def heating_modes(self) -> HeatingModes:
+        """P_ph(x) − P_ext as sums of decaying exponentials, one per eigenmode (BW Eqs. 25,
+        26 with the modes of Eq. A12): Σ_k a_k e^{−|x|/L_k} on each side (`HeatingModes`).
+        Exact for the discretised problem, so a convolution of the profile can be done
+        mode by mode in closed form (`jaxdiss.thermometry`)."""
+        a_left = -(self.current * self.potential_modes_left + self.heat_modes_left)
+        a_right = self.current * self.potential_modes_right + self.heat_modes_right
+        return HeatingModes(self.length_left, a_left / self.length_left,
+                            self.length_right, a_right / self.length_right)
 
     def at(self, x) -> WireProfile:
         """Profiles at positions `x` (any shape, v_F τ); see `WireProfile`. Compiled

@@ -1,0 +1,40 @@
+"""Scanning thermometry: from heating profiles to what a tip thermometer records, profile
+data files, and least-squares fits with uncertainties (DESIGN.md §4 Thermometry).
+
+* `kernels`: the wire's exponential kernel, the Gaussian tip, and the closed-form response
+  of both to one-sided exponential sources;
+* `nanowire`: the recorded profile of a BW wire solution (`wire_temperature`) and the
+  laboratory-unit forward model `NanowireThermometry` (eV from the measured current);
+* `data`: CSV profiles with `# key: value` metadata (`load_profile`, `save_profile`);
+* `fit`: weighted least squares with Gauss–Newton errors (`fit_profile`).
+"""
+
+from ..wire import HeatingModes
+from .data import ThermometryProfile, load_profile, make_profile, save_profile
+from .fit import FitResult, FitStart, Parameter, fit_profile
+from .kernels import exponential_response, tip_kernel, wire_kernel
+from .nanowire import (
+    NANOWIRE_PARAMETERS,
+    NanowireThermometry,
+    modes_temperature,
+    wire_temperature,
+)
+
+__all__ = [
+    "HeatingModes",
+    "exponential_response",
+    "tip_kernel",
+    "wire_kernel",
+    "wire_temperature",
+    "modes_temperature",
+    "NanowireThermometry",
+    "NANOWIRE_PARAMETERS",
+    "ThermometryProfile",
+    "load_profile",
+    "make_profile",
+    "save_profile",
+    "Parameter",
+    "FitResult",
+    "FitStart",
+    "fit_profile",
+]
