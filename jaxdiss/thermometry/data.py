@@ -52,8 +52,7 @@ __all__ = [
     "ThermometryProfile",
     "load_profile",
     "make_profile",
-    "save_profile",
-]
+    "save_profile", "write_atomic"]
 
 CANONICAL_UNITS: Mapping[str, str] = MappingProxyType(
     {"current": "nA", "energy": "meV", "temperature": "K", "length": "nm"})
@@ -360,6 +359,13 @@ def save_profile(
     lines += [",".join(repr(float(v)) for v in row) for row in zip(*columns.values())]
     text = "\n".join(lines) + "\n"
 
+    return write_atomic(path, text)
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write `text` (UTF-8) to `path` all at once: a temporary file in the same folder,
+    flushed to disk, then renamed over `path` — a reader never sees a partial file and a
+    failure leaves any earlier file untouched. Returns the path."""
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:

@@ -25,10 +25,11 @@ from .._checks import check_positive, check_static_int
 from ..scattering import Lorentzian
 from ..units import BOLTZMANN, MEV, current_to_ampere
 from ..wire import BiasForCurrent, HeatingModes, WireSolution, bias_for_current
+from .fit import Parameter
 from .kernels import exponential_response
 
 __all__ = ["wire_temperature", "modes_temperature", "NanowireThermometry",
-           "NANOWIRE_PARAMETERS"]
+           "NANOWIRE_PARAMETERS", "nanowire_parameters"]
 
 #: fit parameters of `NanowireThermometry`, in the order of its parameter vector
 NANOWIRE_PARAMETERS = ("eps0", "gamma", "vF_tau_nm", "healing_nm", "background_mK")
@@ -101,3 +102,20 @@ class NanowireThermometry(eqx.Module):
         dT = wire_temperature(found.solution, x_nm, vF_tau=theta[2], healing=theta[3],
                               sigma=self.tip_sigma_nm, far_field_rise=theta[4])
         return dT, found.converged
+
+
+def nanowire_parameters(eps0=1.0, gamma=0.3, vF_tau_nm=100.0, healing_nm=200.0,
+                        background_mK=5.0) -> list[Parameter]:
+    """Fit parameters of `NanowireThermometry` with physical bounds and random-start ranges:
+    ε0/μ0 ∈ (0.05, 4) (starts 0.6–1.6, the range of BW Figs. 5–6), Γ/μ0 ∈ (0.005, 4)
+    (starts 0.08–1), v_F τ ∈ (1 nm, 10 µm) (starts 30–300 nm), λ ∈ (1 nm, 10 µm)
+    (starts 50–500 nm), ΔT_∞ > 0 mK (starts 0.5–2 × the given value). The arguments are
+    the initial values of the first start."""
+    return [
+        Parameter("eps0", eps0, 0.05, 4.0, (0.6, 1.6)),
+        Parameter("gamma", gamma, 0.005, 4.0, (0.08, 1.0)),
+        Parameter("vF_tau_nm", vF_tau_nm, 1.0, 1e4, (30.0, 300.0)),
+        Parameter("healing_nm", healing_nm, 1.0, 1e4, (50.0, 500.0)),
+        Parameter("background_mK", background_mK, 0.0, float("inf"),
+                  (0.5 * background_mK, 2.0 * background_mK)),
+    ]
