@@ -21,6 +21,7 @@ import numpy as np
 
 from jaxdiss import plotting
 from jaxdiss.thermometry import (
+    NANOWIRE_STAGES,
     NanowireThermometry,
     fit_figure,
     fit_profile,
@@ -44,7 +45,7 @@ def lab_model(profile, n_momentum: int = 256) -> NanowireThermometry:
         spin=int(md.get("spin", 1)), n_momentum=n_momentum)
 
 
-def run(data=DATA, out=OUT, *, n_random: int = 3, seed: int = 0, n_momentum: int = 256,
+def run(data=DATA, out=OUT, *, n_random: int = 5, seed: int = 0, n_momentum: int = 256,
         log=print) -> dict:
     """Fit the profile in `data`; write `out/NAME.json` (the issue's format),
     `out/NAME.details.json` (correlations, starts, settings) and `out/NAME.png`."""
@@ -56,7 +57,8 @@ def run(data=DATA, out=OUT, *, n_random: int = 3, seed: int = 0, n_momentum: int
     far = float(np.median(np.concatenate([profile.dT_mK[:20], profile.dT_mK[-20:]])))
     parameters = nanowire_parameters(background_mK=far)
     result = fit_profile(model, profile.x_nm, profile.dT_mK, profile.sigma_mK, parameters,
-                         n_random=n_random, seed=seed, max_steps=150, progress=log)
+                         n_random=n_random, seed=seed, max_steps=150,
+                         stages=NANOWIRE_STAGES, progress=log)
     bias, bias_err = result.propagate(lambda t: model.bias(t).bias)
     summary = result.as_dict()
     summary["bias"] = {"value": bias, "stderr": bias_err}
@@ -94,7 +96,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=pathlib.Path, default=DATA)
     parser.add_argument("--out", type=pathlib.Path, default=OUT)
-    parser.add_argument("--random-starts", type=int, default=3)
+    parser.add_argument("--random-starts", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     run(args.data, args.out, n_random=args.random_starts, seed=args.seed)

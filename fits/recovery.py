@@ -23,6 +23,7 @@ import numpy as np
 
 from jaxdiss import plotting
 from jaxdiss.thermometry import (
+    NANOWIRE_STAGES,
     fit_profile,
     load_profile,
     nanowire_parameters,
@@ -66,7 +67,8 @@ def run(out=OUT, *, replicas: int = 50, seed: int = 2026, n_momentum: int = 128,
     parameters = nanowire_parameters(background_mK=float(np.median(data[0][:20])))
     values, errors, chi2 = [], [], []
     for k, y in enumerate(data):
-        result = fit_profile(model, x, y, sigma, parameters, max_steps=150, throw=False)
+        result = fit_profile(model, x, y, sigma, parameters, max_steps=150,
+                             stages=NANOWIRE_STAGES, throw=False)
         if not result.converged:
             log(f"replica {k}: fit did not converge (chi2/dof {result.chi2_per_dof:.3g})")
         values.append(result.values)
@@ -80,7 +82,7 @@ def run(out=OUT, *, replicas: int = 50, seed: int = 2026, n_momentum: int = 128,
     covered = np.abs(pulls[converged]) < 1.0
 
     multi = fit_profile(model, x, data[0], sigma, parameters, n_random=random_starts,
-                        seed=seed, max_steps=150, throw=False)
+                        seed=seed, max_steps=150, stages=NANOWIRE_STAGES, throw=False)
     finals = np.array([s.final for s in multi.starts[1:] if s.success])
     spread = (np.max(np.abs(finals - multi.values) / multi.stderr) if finals.size
               else float("nan"))

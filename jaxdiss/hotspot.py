@@ -171,22 +171,42 @@ def radial_power_density(T, r, mubar, bias, kT, a=0.04, *, unit: str = "w", spin
     return _radial_power_density(T, r, mubar, bias, kT, a, unit, check_spin(spin))
 
 
+_INVERSION_STEPS = 8
+
+
+@jax.custom_jvp
+def _log_offset(log_ratio, m):
+    """t = ln v solving ½ ln(eᵗ + m) − 2t = `log_ratio`, i.e. r = c √(v + m)/v² for the
+    energy offset v = ε − μ_R > 0 at log(r/c) = `log_ratio` (inverse of QPC Eq. 23).
+
+    The left side has slope −2 < g' < −3/2 everywhere, so Newton converges from any start;
+    from t0 = (½ ln m − log_ratio)/2 (exact for v ≪ m, or v ≫ m up to a factor ½) 8 steps
+    reach rounding (tested). Derivatives by the implicit function theorem."""
+    t = 0.5 * (0.5 * jnp.log(m) - log_ratio)
+
+    def step(_, t):
+        e = jnp.exp(t)
+        g = 0.5 * jnp.log(e + m) - 2.0 * t - log_ratio
+        return t - g / (0.5 * e / (e + m) - 2.0)
+
+    return jax.lax.fori_loop(0, _INVERSION_STEPS, step, t)
+
+
+@_log_offset.defjvp
+def _log_offset_jvp(primals, tangents):
+    log_ratio, m = primals
+    d_ratio, d_m = tangents
+    t = _log_offset(log_ratio, m)
+    e = jnp.exp(t)
+    return t, (d_ratio - 0.5 * d_m / (e + m)) / (0.5 * e / (e + m) - 2.0)
+
+
 @eqx.filter_jit
 def _radial_power_density(T, r, mubar, bias, kT, a, unit, spin):
     c = _prefactor(mubar, bias, a, unit)
     mu_left, mu_right = mubar + 0.5 * bias, mubar - 0.5 * bias
 
-    # invert r = c √(v + mubar)/v² for v = ε − μ_R > 0 in t = ln v (monotone, near-linear)
-    def residual(t, args):
-        rr, cc, m = args
-        return 0.5 * jnp.log(jnp.exp(t) + m) - 2.0 * t - jnp.log(rr / cc)
-
-    def one(rr):
-        t0 = 0.5 * (0.5 * jnp.log(mubar) - jnp.log(rr / c))
-        return newton(residual, t0, (rr, c, mubar), rtol=1e-14, atol=1e-14).root
-
-    t = jnp.vectorize(one)(r)
-    v = jnp.exp(t)
+    v = jnp.exp(_log_offset(jnp.log(r / c), mubar))
     eps = mu_right + v
     u = eps + 0.5 * bias
     p_eps = spin * v * T(eps) * fermi_window(eps, mu_left, mu_right, kT)

@@ -158,3 +158,21 @@ def test_bad_input_names_argument(kwargs, name):
 def test_unknown_unit_rejected():
     with pytest.raises(ValueError, match="unit"):
         hs.hot_spot(QPC, 4.0, 1.0, 0.04, unit="nm")
+
+
+def test_inverse_inelastic_length_round_trips():
+    # v = ε − μ_R from log(r/c) (8 fixed Newton steps): r = c √(v + m)/v² back to rounding
+    # over 30 decades of r, and the implicit derivatives equal central differences
+    m = 3.4
+    log_ratio = jnp.linspace(-35.0, 35.0, 141)
+    t = hs._log_offset(log_ratio, m)
+    v = jnp.exp(t)
+    np.testing.assert_allclose(0.5 * jnp.log(v + m) - 2.0 * t, log_ratio, rtol=0,
+                               atol=4e-15 * 35)
+    d_ratio, d_m = jax.vmap(jax.grad(hs._log_offset, argnums=(0, 1)), (0, None))(log_ratio, m)
+    h = 1e-6
+    fd_ratio = (hs._log_offset(log_ratio + h, m) - hs._log_offset(log_ratio - h, m)) / (2 * h)
+    hm = 1e-4   # larger step: t reaches ±17, whose rounding over 2h would swamp d_m ~ 1e-11
+    fd_m = (hs._log_offset(log_ratio, m + hm) - hs._log_offset(log_ratio, m - hm)) / (2 * hm)
+    np.testing.assert_allclose(d_ratio, fd_ratio, rtol=1e-8)
+    np.testing.assert_allclose(d_m, fd_m, rtol=1e-6, atol=1e-10)

@@ -97,6 +97,11 @@ def test_random_starts_reach_one_minimum():
     finals = np.array([s.final for s in result.starts if s.success])
     assert len(finals) >= 5
     np.testing.assert_allclose(finals, np.broadcast_to(result.values, finals.shape), rtol=1e-6)
+    # staged starts (background first, lengths held) and screened starts end there too
+    staged = fit_profile(Bump(), x, y, sigma, BUMP, n_random=3, seed=4, screen=4,
+                         stages=[("background",)])
+    assert all(s.success for s in staged.starts)
+    np.testing.assert_allclose(staged.values, result.values, rtol=1e-6)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -108,6 +113,8 @@ def test_random_starts_reach_one_minimum():
     (dict(parameters=[Parameter("a", 0.5, 1.0, 0.0), Parameter("b", 0.5)]), "lower < upper"),
     (dict(parameters=[]), "at least one"),
     (dict(starts=[np.zeros(3)]), "shape"),
+    (dict(stages=[("a", "c")]), "stages"),
+    (dict(screen=0), "screen"),
 ])
 def test_bad_input_is_rejected(kwargs, match):
     x, y, sigma = _line_data()
@@ -131,3 +138,21 @@ def test_non_converging_model_is_reported():
     result = fit_profile(NeverConverges(), x, y, sigma, params, max_steps=5, throw=False)
     assert not result.converged
     assert np.all(np.isfinite(result.values)) and np.isfinite(result.chi2)
+
+
+class HalfLine(eqx.Module):
+    """A line whose model fails (converged = False) for a ≤ 0."""
+
+    def __call__(self, theta, x):
+        return theta[0] + theta[1] * x, theta[0] > 0
+
+
+def test_random_starts_avoid_failing_models():
+    x, y, sigma = _line_data()
+    params = [Parameter("a", 1.0, start_range=(-1.0, 2.0)), Parameter("b", 1.0)]
+    result = fit_profile(HalfLine(), x, y, sigma, params, n_random=6, seed=0)
+    assert all(s.initial[0] > 0 for s in result.starts)
+    assert all(s.success for s in result.starts)
+    with pytest.raises(RuntimeError, match="failed at 50 random draws"):
+        fit_profile(NeverConverges(), x, y, sigma, [Parameter("a", 0.0)], n_random=1,
+                    throw=False)

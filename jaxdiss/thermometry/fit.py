@@ -152,7 +152,8 @@ def _solve(model, parameters, u0, x, y, sigma, rtol, atol, max_steps):
         return _residuals(model, _to_physical(u, parameters), x, y, sigma)[0]
 
     sol = optx.least_squares(fn, optx.LevenbergMarquardt(rtol=rtol, atol=atol), u0,
-                             max_steps=max_steps, throw=False)
+                             max_steps=max_steps, throw=False,
+                             adjoint=optx.RecursiveCheckpointAdjoint())
     theta = _to_physical(sol.value, parameters)
     r, prediction, good = _residuals(model, theta, x, y, sigma)
     success = (sol.result == optx.RESULTS.successful) & good
@@ -167,29 +168,70 @@ def _jacobian(model, theta, x, y, sigma):
     return jax.jacfwd(r)(theta), _residuals(model, theta, x, y, sigma)
 
 
-def _random_starts(parameters, n, seed):
+class _Held(eqx.Module):
+    """`model` with only the parameters at indices `free` varied, the rest held at `full`."""
+
+    model: Callable
+    full: jax.Array
+    free: tuple[int, ...] = eqx.field(static=True)
+
+    def __call__(self, theta, x):
+        return self.model(self.full.at[jnp.asarray(self.free)].set(theta), x)
+
+
+@eqx.filter_jit
+def _chi2(model, theta, x, y, sigma):
+    r, _, good = _residuals(model, theta, x, y, sigma)
+    return jnp.sum(r**2), good
+
+
+def _random_starts(parameters, n, seed, screen, chi2, tries=50):
+    """`n` starts drawn uniformly in the parameters' start ranges, each the lowest-χ² of
+    `screen` draws at which the model could be evaluated (`chi2(θ) -> (χ², ok)`; draws
+    where it fails are redrawn, up to `tries` times per start)."""
     rng = np.random.default_rng(seed)
-    starts = []
-    for _ in range(n):
+
+    def draw():
         theta = []
         for p in parameters:
             lo, hi = p.start_range or (p.lower, p.upper)
             if not (math.isfinite(lo) and math.isfinite(hi)):
                 lo, hi = p.initial / 3.0, p.initial * 3.0
             theta.append(rng.uniform(min(lo, hi), max(lo, hi)))
-        starts.append(np.asarray(theta))
+        return np.asarray(theta)
+
+    starts = []
+    for _ in range(n):
+        candidates = []
+        for _ in range(tries):
+            theta = draw()
+            value, ok = chi2(jnp.asarray(theta))
+            if bool(ok):
+                candidates.append((float(value), theta))
+            if len(candidates) == screen:
+                break
+        if not candidates:
+            raise RuntimeError(f"the model failed at {tries} random draws in the start "
+                               "ranges; narrow `Parameter.start_range`")
+        starts.append(min(candidates, key=lambda c: c[0])[1])
     return starts
 
 
 def fit_profile(model, x, y, sigma, parameters: Sequence[Parameter], *, starts=None,
-                n_random: int = 0, seed: int = 0, rtol: float = 1e-8, atol: float = 1e-10,
+                n_random: int = 0, seed: int = 0, screen: int = 1,
+                stages: Sequence[Sequence[str]] = (), rtol: float = 1e-8, atol: float = 1e-10,
                 max_steps: int = 200, throw: bool = True, progress=None) -> FitResult:
     """Weighted least-squares fit of `model(θ, x) -> (prediction, converged)` to data `y`
     with standard deviations `sigma` (module docstring).
 
     `parameters`: `Parameter`s in the order of θ. Starts: the parameters' initial values,
     then `starts` (a sequence of θ vectors), then `n_random` random starts (seeded by
-    `seed`). `rtol`, `atol`, `max_steps`: Levenberg–Marquardt stopping rule (on the
+    `seed`), each the lowest-χ² of `screen` uniform draws in the start ranges at which the
+    model converges (draws where it fails are redrawn; one model evaluation per draw).
+    `stages`: names of parameters fitted first, in turn, with the others held at their
+    start values, before every parameter is freed (e.g. the amplitude-like parameters
+    first: this keeps a start far from the minimum out of side valleys that the full
+    problem can drift into). `rtol`, `atol`, `max_steps`: Levenberg–Marquardt stopping rule (on the
     unconstrained variables) and step limit. `progress`: optional callable receiving a line
     of text per start. `throw`: raise `RuntimeError` when no start converged (otherwise
     the result comes back with ``converged = False``).
@@ -211,17 +253,36 @@ def fit_profile(model, x, y, sigma, parameters: Sequence[Parameter], *, starts=N
         raise ValueError(f"{x.size} data points cannot fix {len(parameters)} parameters")
     initials = [np.asarray([p.initial for p in parameters], dtype=float)]
     initials += [np.asarray(s, dtype=float) for s in (starts or ())]
-    initials += _random_starts(parameters, n_random, seed)
+    if int(screen) < 1:
+        raise ValueError(f"`screen` must be a positive integer, got {screen!r}")
+    initials += _random_starts(parameters, n_random, seed, int(screen),
+                               lambda t: _chi2(model, t, x, y, sigma))
     for s in initials:
         if s.shape != (len(parameters),):
             raise ValueError(f"a start has shape {s.shape}, expected ({len(parameters)},)")
 
+    names = [p.name for p in parameters]
+    stage_indices = []
+    for stage in stages:
+        unknown = [n for n in stage if n not in names]
+        if unknown or not stage:
+            raise ValueError(f"`stages`: {list(stage)} must name parameters among {names}")
+        stage_indices.append(tuple(names.index(n) for n in stage))
+
     results = []
     for k, theta0 in enumerate(initials):
-        u0 = jnp.asarray(_to_unconstrained(theta0, parameters))
+        theta, staged = np.array(theta0, dtype=float), 0
+        for idx in stage_indices:
+            held = [parameters[i] for i in idx]
+            u0 = jnp.asarray(_to_unconstrained(theta[list(idx)], held))
+            part, _, steps, _ = _solve(_Held(model, jnp.asarray(theta), idx), tuple(held), u0,
+                                       x, y, sigma, rtol, atol, max_steps)
+            theta[list(idx)] = np.asarray(part)
+            staged += int(steps)
+        u0 = jnp.asarray(_to_unconstrained(theta, parameters))
         theta, chi2, steps, success = _solve(model, parameters, u0, x, y, sigma,
                                              rtol, atol, max_steps)
-        start = FitStart(theta0, np.asarray(theta), float(chi2), int(steps),
+        start = FitStart(theta0, np.asarray(theta), float(chi2), staged + int(steps),
                          bool(success) and bool(np.isfinite(chi2)))
         results.append(start)
         if progress is not None:
