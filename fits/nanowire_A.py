@@ -12,23 +12,17 @@ file's metadata.
 from __future__ import annotations
 
 import argparse
-import json
 import pathlib
 import sys
 import time
 
 import numpy as np
 
-from jaxdiss import plotting
-from jaxdiss.thermometry import (
-    NANOWIRE_STAGES,
-    NanowireThermometry,
-    fit_figure,
-    fit_profile,
-    load_profile,
-    nanowire_parameters,
-    write_atomic,
-)
+from jaxdiss.thermometry import NANOWIRE_STAGES, NanowireThermometry, fit_figure, fit_profile
+from jaxdiss.thermometry import load_profile, nanowire_parameters
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _output import write_results  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 DATA = HERE / "data" / "thermometry-nanowire-A.csv"
@@ -77,17 +71,12 @@ def run(data=DATA, out=OUT, *, n_random: int = 5, seed: int = 0, n_momentum: int
                   "tip_sigma_nm": model.tip_sigma_nm, "n_momentum": model.n_momentum},
         "seconds": round(time.perf_counter() - start, 1),
     }
-    out = pathlib.Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     fine = np.linspace(profile.x_nm[0], profile.x_nm[-1], 1201)
     curve = np.asarray(model(result.values, fine)[0])
     fig = fit_figure(profile.x_nm, profile.dT_mK, profile.sigma_mK, result,
                      title="nanowire A: tip thermometry and BW model fit",
                      model_x=fine, model_y=curve)
-    plotting.save(fig, out, NAME)
-    write_atomic(out / f"{NAME}.details.json", json.dumps(details, indent=2) + "\n")
-    write_atomic(out / f"{NAME}.json", json.dumps(summary, indent=2) + "\n")
-    log(json.dumps(summary, indent=2))
+    write_results(out, NAME, fig, summary, log, details=details)
     log(f"[{details['seconds']} s; results in {out}]")
     return summary
 

@@ -14,7 +14,6 @@ distance r* of the fitted (eV, a) comes with its propagated error.
 from __future__ import annotations
 
 import argparse
-import json
 import pathlib
 import sys
 import time
@@ -22,17 +21,13 @@ import time
 import jax.numpy as jnp
 import numpy as np
 
-from jaxdiss import hot_spot_distance, plotting
-from jaxdiss.thermometry import (
-    Parameter,
-    QPCThermometry,
-    fit_figure,
-    fit_profile,
-    load_profile,
-    save_profile,
-    write_atomic,
-)
+from jaxdiss import hot_spot_distance
+from jaxdiss.thermometry import Parameter, QPCThermometry, fit_figure, fit_profile
+from jaxdiss.thermometry import load_profile, save_profile
 from jaxdiss.units import BOLTZMANN, MEV
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _output import write_results  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 DATA = HERE / "data" / "qpc-hotspot-synthetic.csv"
@@ -101,17 +96,13 @@ def run(out=OUT, *, n_random: int = 3, seed: int = 0, log=print) -> dict:
                   "E1_meV": model.e1_meV},
         "seconds": round(time.perf_counter() - start, 1),
     }
-    out = pathlib.Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     fine = np.linspace(0.0, profile.x_nm[-1], 321)
     curve = np.asarray(model(jnp.asarray(result.values), fine)[0])
     fig = fit_figure(profile.x_nm, profile.dT_mK, profile.sigma_mK, result,
                      xlabel="distance from the QPC ρ (nm)",
                      title="QPC hot spot: radial tip profile and fit", model_x=fine,
                      model_y=curve)
-    plotting.save(fig, out, NAME)
-    write_atomic(out / f"{NAME}.json", json.dumps(summary, indent=2) + "\n")
-    log(json.dumps(summary, indent=2))
+    write_results(out, NAME, fig, summary, log)
     return summary
 
 

@@ -13,7 +13,6 @@ minimum. Replica 0 is kept as `fits/data/recovery-synthetic.csv`.
 from __future__ import annotations
 
 import argparse
-import json
 import pathlib
 import sys
 import time
@@ -28,11 +27,11 @@ from jaxdiss.thermometry import (
     load_profile,
     nanowire_parameters,
     save_profile,
-    write_atomic,
 )
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from nanowire_A import DATA as LAB_DATA  # noqa: E402
+from _output import write_results  # noqa: E402
 from nanowire_A import lab_model  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -102,8 +101,6 @@ def run(out=OUT, *, replicas: int = 50, seed: int = 2026, n_momentum: int = 128,
             "chi2_per_dof": [s.chi2 / multi.dof for s in multi.starts[1:]]},
         "seconds": round(time.perf_counter() - start, 1),
     }
-    out = pathlib.Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     with plotting.styled():
         fig, axes = plotting.figure(1, len(names), width=3.0 * len(names), height=3.2)
         bins = np.linspace(-4, 4, 17)
@@ -117,9 +114,7 @@ def run(out=OUT, *, replicas: int = 50, seed: int = 2026, n_momentum: int = 128,
         axes[0].set_ylabel("density")
         fig.suptitle(f"{replicas} replicas: overall 1σ coverage "
                      f"{summary['coverage_1sigma']:.1%} (68 % expected)")
-    plotting.save(fig, out, NAME)
-    write_atomic(out / f"{NAME}.json", json.dumps(summary, indent=2) + "\n")
-    log(json.dumps(summary, indent=2))
+    write_results(out, NAME, fig, summary, log)
     return summary
 
 
