@@ -26,7 +26,7 @@ assert jax.config.jax_enable_x64
 # heaviest first (measured on 2 cores; see the module docstring)
 _HEAVY = ("test_screening_gradients.py", "test_batch_invariance.py", "test_wire_voltage.py",
           "test_screening_solve.py", "test_cli.py", "test_diode.py", "test_diode_lines.py",
-          "test_boltzmann.py", "test_design.py", "test_electrodes.py")
+          "test_boltzmann.py", "test_design.py", "test_electrodes.py", "test_thermometry.py")
 
 
 def pytest_collection_modifyitems(session, config, items):

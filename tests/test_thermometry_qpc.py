@@ -40,11 +40,12 @@ def test_lab_units(model):
     assert bool(ok) and np.all(np.asarray(dT) > 0)
 
 
-def test_gradient_with_respect_to_bias_and_a(model):
+def test_gradients_match_finite_differences(model):
+    # every fit parameter: eV, a, λ and the sheet conductance g
     rho = jnp.array([500.0, 2000.0, 5000.0])
     theta = jnp.array([1.14, 0.04, 400.0, 5.0])
     f = eqx.filter_jit(lambda t, v: jax.jvp(lambda t: model(t, rho)[0], (t,), (v,)))
-    for i in (0, 1, 2):
+    for i in range(4):
         e = jnp.zeros(4).at[i].set(1.0)
         h = 1e-5 * float(theta[i])
         fd = (np.asarray(f(theta + h * e, e)[0]) - np.asarray(f(theta - h * e, e)[0])) / (2 * h)
