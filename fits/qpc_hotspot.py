@@ -24,7 +24,7 @@ import numpy as np
 from jaxdiss import hot_spot_distance
 from jaxdiss.thermometry import Parameter, QPCThermometry, fit_figure, fit_profile
 from jaxdiss.thermometry import load_profile, save_profile
-from jaxdiss.units import BOLTZMANN, MEV
+from jaxdiss.units import energy_to_kelvin, kelvin_to_energy
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from _output import write_results  # noqa: E402
@@ -47,7 +47,7 @@ def lab_model(profile=None) -> QPCThermometry:
         width, sigma = md["qpc_width"], md["tip_sigma"]
         model = QPCThermometry.from_lab(width_nm=width, mubar=1.0, kT=1.0, tip_sigma_nm=sigma)
         mubar = md["mubar"] / model.e1_meV
-        kT = BOLTZMANN * md["bath_temperature"] / MEV / model.e1_meV
+        kT = float(kelvin_to_energy(md["bath_temperature"])) / model.e1_meV
     return QPCThermometry.from_lab(width_nm=width, mubar=mubar, kT=kT, tip_sigma_nm=sigma,
                                    quadrature=QUADRATURE)
 
@@ -61,7 +61,7 @@ def make_data(seed: int = 7) -> None:
     e1 = model.e1_meV
     save_profile(DATA, rho, noisy, np.full_like(rho, NOISE_MK), {
         "qpc_width_nm": WIDTH_NM, "mubar_meV": MUBAR * e1,
-        "bath_temperature_K": KT * e1 * MEV / BOLTZMANN, "tip_sigma_nm": TIP_NM,
+        "bath_temperature_K": float(energy_to_kelvin(KT * e1)), "tip_sigma_nm": TIP_NM,
         "origin": "synthetic, fits/qpc_hotspot.py; x_nm is the distance from the QPC; "
                   "truth in results/qpc-hotspot.json"})
 

@@ -163,9 +163,10 @@ def _solve(model, parameters, u0, x, y, sigma, rtol, atol, max_steps):
 @eqx.filter_jit
 def _jacobian(model, theta, x, y, sigma):
     def r(t):
-        return _residuals(model, t, x, y, sigma)[0]
+        out = _residuals(model, t, x, y, sigma)
+        return out[0], out
 
-    return jax.jacfwd(r)(theta), _residuals(model, theta, x, y, sigma)
+    return jax.jacfwd(r, has_aux=True)(theta)
 
 
 class _Held(eqx.Module):

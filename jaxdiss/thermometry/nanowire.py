@@ -23,7 +23,7 @@ import jax.numpy as jnp
 
 from .._checks import check_positive, check_static_int
 from ..scattering import Lorentzian
-from ..units import BOLTZMANN, MEV, current_to_ampere
+from ..units import MEV, current_to_ampere, kelvin_to_energy
 from ..wire import BiasForCurrent, HeatingModes, WireSolution, bias_for_current
 from .fit import Parameter
 from .kernels import exponential_response
@@ -93,7 +93,7 @@ class NanowireThermometry(eqx.Module):
         spin = check_static_int("spin", spin, 1)
         amperes_per_unit = float(current_to_ampere(1.0, unit=mu0 * MEV))
         current = current_nA * 1e-9 / amperes_per_unit / spin
-        kT = BOLTZMANN * temperature / (mu0 * MEV)
+        kT = float(kelvin_to_energy(temperature, unit=mu0 * MEV))
         return cls(current, kT, sigma, check_static_int("n_momentum", n_momentum, 8))
 
     def bias(self, theta) -> BiasForCurrent:

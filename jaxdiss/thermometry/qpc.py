@@ -21,7 +21,7 @@ import jax.numpy as jnp
 from .._checks import check_positive
 from ..hotspot import radial_power_density
 from ..scattering import AbruptQPC
-from ..units import GAAS_2DEG, MEV, PLANCK, Material, transverse_energy
+from ..units import GAAS_2DEG, MEV, Material, joule_to_energy, power_to_watt, transverse_energy
 from .sheet import sheet_temperature
 
 __all__ = ["QPCThermometry", "QPC_PARAMETERS"]
@@ -61,7 +61,7 @@ class QPCThermometry(eqx.Module):
         and a ≲ 0.1). `quadrature`: (order, panels, levels, blur_panels) of
         `sheet_temperature` (defaults ≈ 1e-12 relative; (8, 12, 4, 4) is ~10× cheaper)."""
         width = float(check_positive("width_nm", width_nm))
-        e1 = float(transverse_energy(width * 1e-9, material)) / MEV
+        e1 = float(joule_to_energy(transverse_energy(width * 1e-9, material)))
         half = 0.5 * width
         T = AbruptQPC(length=2.0, n_modes=4) if transmission is None else transmission
         return cls(float(check_positive("mubar", mubar)), float(check_positive("kT", kT)),
@@ -71,10 +71,9 @@ class QPCThermometry(eqx.Module):
 
     def power(self, theta, r_nm):
         """p_R(r) in W/nm for θ's bias and a (QPC Eq. 25, spin 2)."""
-        e1 = self.e1_meV * MEV
         p = radial_power_density(self.transmission, r_nm / self.half_width_nm, self.mubar,
                                  theta[0], self.kT, theta[1])
-        return p * (e1**2 / PLANCK) / self.half_width_nm
+        return power_to_watt(p, unit=self.e1_meV * MEV) / self.half_width_nm
 
     def __call__(self, theta, rho_nm):
         theta = jnp.asarray(theta, dtype=float)
