@@ -22,13 +22,18 @@ Precision: where a_j is tiny (thermal tails, C ~ 1e-15) a root lies within ~1e-2
 pole, far below the spacing of ν in float64. Each root is therefore stored as an offset δ
 from the pole it is nearest to (its *origin* o), ν = ν_o + δ, found by a
 safeguarded Newton iteration on G(δ) = a_o + δ R(δ), R(δ) = Σ_{j≠o} a_j/(ν_o − ν_j + δ),
-from the first-order guess δ = −a_o/R(0) (exact to O(δ²), so the tail roots converge at
-once), inside a bracket that shrinks with every step (geometric mid points while it spans
-decades). Six iterations on the BW grids, each O(N) per root. Every difference ν − ν_i is
-formed as (ν_o − ν_i) + δ with ν_o − ν_i = (l_o − l_i)(l_o + l_i): no digits are lost
-anywhere. Derivatives of the roots with respect to the
-grid (hence to kT and the bias) follow from one final Newton step taken with the converged
-root held fixed (implicit function theorem).
+inside a bracket that shrinks with every step (geometric mid points while it spans
+decades). The start is the root of a two-pole model, a_o/δ + a_n/(δ + ν_o − ν_n) + ψ = 0
+(n the interval's other pole, ψ the rest of h at the interval's middle, from the same pass
+that decides the origin): a quadratic, accurate to ~1e-2 in the bulk and to first order in
+the tails. The iteration stops once a Newton step is below 1e-4 of δ (the error is then
+≲ 1e-8) and one last Newton step, taken with the inputs live, brings every root to rounding
+and gives the derivatives with respect to the grid (hence to kT and the bias) by the
+implicit function theorem. Three iterations on the BW grids, each O(N) per root; with the
+start and the last step the whole solve costs five passes over the N × N pole differences.
+Every difference ν − ν_i is formed as (ν_o − ν_i) + δ with ν_o − ν_i = (l_o − l_i)(l_o + l_i):
+no digits are lost anywhere. At the root R = −a_o/δ exactly, which gives R without
+another pass.
 
 Constant mean free path (τ ∝ 1/p, l_i = ℓ for every node; BW App. D, last paragraphs):
 all poles coincide and the secular equation degenerates, so this case has its own exact
@@ -51,7 +56,9 @@ from jaxtyping import Array, Bool, Float, Int
 __all__ = ["SecularRoots", "Modes", "secular_roots", "discrete_modes",
            "constant_length_modes"]
 
-_MAX_ITERATIONS = 100  # safeguarded Newton steps at most (6 on the BW grids at N = 256)
+_MAX_ITERATIONS = 100  # safeguarded Newton steps at most (3 on the BW grids at N = 256)
+_LOOSE = 1e-4  # the loop ends at a Newton step below this fraction of |δ| (error ≲ 1e-8)
+_POLISHED = 1e-6  # the last step's correction must be below this fraction of |δ|
 _T_FLOOR = 2.0 ** -1000  # fallback steps stay above |δ| = 2^-1000·Δ/2, clear of underflow
 _EPS = float(jnp.finfo(jnp.float64).eps)
 
@@ -79,10 +86,10 @@ def _pole_differences(l):
 
 def _remainder(a, D_o, delta, not_o):
     """R(δ) = Σ_{j≠o} a_j/(ν_o − ν_j + δ), dR/dδ and Σ_{j≠o} |a_j/(ν_o − ν_j + δ)| (the
-    rounding scale of R), one row per root."""
-    den = jnp.where(not_o, D_o + delta[:, None], 1.0)
-    q = jnp.where(not_o, a[None, :] / den, 0.0)
-    return (jnp.sum(q, axis=1), -jnp.sum(q / den, axis=1),
+    rounding scale of R), one row per root (one division per element)."""
+    inv = jnp.where(not_o, 1.0 / (D_o + delta[:, None]), 0.0)
+    q = a[None, :] * inv
+    return (jnp.sum(q, axis=1), -jnp.sum(q * inv, axis=1),
             jnp.sum(jnp.abs(q), axis=1))
 
 
@@ -98,9 +105,13 @@ def secular_roots(l, a, max_steps: int = _MAX_ITERATIONS) -> SecularRoots:
     D = _pole_differences(l)
     k = jnp.arange(n - 1)
     gap = D[k + 1, k]  # ν_{k+1} − ν_k > 0
-    # sign of h at the middle of each interval decides which half holds the root
-    mid_den = D[k, :] + 0.5 * gap[:, None]
-    h_mid = jnp.sum(a[None, :] / mid_den, axis=1)
+    # one pass at the middle of each interval: the sign of h there decides which half holds
+    # the root, and ψ = Σ_{j ∉ {k, k+1}} a_j/(ν − ν_j) seeds the start below
+    q_mid = a[None, :] / (D[k, :] + 0.5 * gap[:, None])
+    h_mid = jnp.sum(q_mid, axis=1)
+    cols = jnp.arange(n)[None, :]
+    psi = jnp.sum(jnp.where((cols == k[:, None]) | (cols == k[:, None] + 1), 0.0, q_mid),
+                  axis=1)
     upper = h_mid >= 0.0
     origin = jnp.where(upper, k + 1, k)
     side = jnp.where(upper, -1.0, 1.0)  # sign of δ
@@ -109,9 +120,10 @@ def secular_roots(l, a, max_steps: int = _MAX_ITERATIONS) -> SecularRoots:
     not_o = jnp.arange(n)[None, :] != origin[:, None]
 
     def G(delta, a_, D_o):
-        """G(δ), dG/dδ and the rounding scale of G."""
+        """G(δ), dG/dδ, the rounding scale of G, and R(δ)."""
         R, dR, size = _remainder(a_, D_o, delta, not_o)
-        return a_[origin] + delta * R, R + delta * dR, a_[origin] + jnp.abs(delta) * size
+        return (a_[origin] + delta * R, R + delta * dR, a_[origin] + jnp.abs(delta) * size,
+                R)
 
     # safeguarded Newton on t = |δ| ∈ (0, Δ/2] (Δ the interval's gap): G > 0 as t → 0
     # (G(0) = a_o ≥ 0), G ≤ 0 at t = Δ/2 (the mid point), and [lo, hi] brackets the root.
@@ -119,23 +131,33 @@ def secular_roots(l, a, max_steps: int = _MAX_ITERATIONS) -> SecularRoots:
     # within rounding of the end is then recognised by |G|); otherwise a step leaving the
     # bracket is replaced by its geometric mid point (arithmetic once it spans less than a
     # factor 4), or by a point a factor 1e3 below the upper end while no G > 0 is known.
-    # Converged when |G| is at its rounding level, Newton's step is below 4 ulp, or the
-    # bracket is 2 ulp wide.
+    # Done when |G| is at its rounding level or the bracket is 2 ulp wide (t kept), or when a
+    # Newton step inside the bracket is below _LOOSE·t (step taken; the last step polishes).
     D_o_fixed = jax.lax.stop_gradient(D[origin, :])
     a_fixed = jax.lax.stop_gradient(a)
     side_fixed = jax.lax.stop_gradient(side)
     half_fixed = jax.lax.stop_gradient(half)
     a_o = a_fixed[origin]
 
-    # first-order start t = a_o/|R(0)|: exact to O(δ²), the answer for the tail roots
-    R0 = _remainder(a_fixed, D_o_fixed, jnp.zeros(n - 1), not_o)[0]
-    t0 = jnp.where(side_fixed * R0 < 0.0, a_o / jnp.abs(R0), 0.5 * half_fixed)
-    t0 = jnp.where((t0 > 0.0) & (t0 < half_fixed), t0, 0.5 * half_fixed)
+    # start: the root of a_o/δ + a_n/(δ + D) + ψ = 0 in the interval, D = ν_o − ν_n
+    # (n the other pole), i.e. of ψ δ² + b δ + a_o D = 0, b = a_o + a_n + ψ D, taken from
+    # q = −(b + sign(b)√disc)/2 as a_o D/q or q/ψ without cancellation
+    a_n = a_fixed[jnp.where(upper, k, k + 1)]
+    D_on = -side_fixed * jax.lax.stop_gradient(gap)
+    psi = jax.lax.stop_gradient(psi)
+    b = a_o + a_n + psi * D_on
+    disc = jnp.sqrt(jnp.maximum(b * b - 4.0 * psi * a_o * D_on, 0.0))
+    q = -0.5 * (b + jnp.where(b >= 0.0, disc, -disc))
+    t1 = side_fixed * a_o * D_on / jnp.where(q != 0.0, q, 1.0)
+    t2 = side_fixed * q / jnp.where(psi != 0.0, psi, 1.0)
+    t0 = jnp.where((q != 0.0) & (t1 > 0.0) & (t1 < half_fixed), t1,
+                   jnp.where((psi != 0.0) & (t2 > 0.0) & (t2 < half_fixed), t2,
+                             0.5 * half_fixed))
     floor = _T_FLOOR * half_fixed
 
     def step(state):
         i, t, lo, hi, jumped, active = state
-        g, dg, scale = G(side_fixed * t, a_fixed, D_o_fixed)
+        g, dg, scale, _ = G(side_fixed * t, a_fixed, D_o_fixed)
         dg = side_fixed * dg                                   # dG/dt
         positive = g > 0.0
         lo = jnp.where(active & positive, t, lo)
@@ -148,11 +170,10 @@ def secular_roots(l, a, max_steps: int = _MAX_ITERATIONS) -> SecularRoots:
         mid = jnp.where(hi > 4.0 * lo, jnp.sqrt(lo * hi), 0.5 * (lo + hi))
         mid = jnp.where(lo > 0.0, mid, jnp.maximum(1e-3 * hi, floor))
         new = jnp.where(inside, newton, jnp.where(above, hi, jnp.where(below, lo, mid)))
-        done = ((jnp.abs(g) <= 4.0 * _EPS * scale)
-                | (inside & (jnp.abs(new - t) <= 4.0 * _EPS * t))
-                | (hi - lo <= 2.0 * _EPS * hi))
-        t = jnp.where(active & ~done, new, t)
-        return i + 1, t, lo, hi, above | below, active & ~done
+        exact = (jnp.abs(g) <= 4.0 * _EPS * scale) | (hi - lo <= 2.0 * _EPS * hi)
+        small = inside & (jnp.abs(new - t) <= _LOOSE * t)
+        t = jnp.where(active & ~exact, new, t)
+        return i + 1, t, lo, hi, above | below, active & ~(exact | small)
 
     def more(state):
         return (state[0] < max_steps) & jnp.any(state[-1])
@@ -165,14 +186,18 @@ def secular_roots(l, a, max_steps: int = _MAX_ITERATIONS) -> SecularRoots:
         more, step, (0, t0, zeros, half_fixed, jnp.zeros(n - 1, dtype=bool), live))
     delta = side_fixed * t
     delta = jax.lax.stop_gradient(delta)
-    # final Newton step with the inputs live: value unchanged (G ≈ 0), exact implicit gradient
+    # last Newton step with the inputs live: polishes δ to rounding (quadratic convergence
+    # from ≲ 1e-8) and carries the exact implicit gradient
     D_o = D[origin, :]
-    g, dg, _ = G(delta, a, D_o)
-    delta = delta - g / dg
-    R = _remainder(a, D_o, delta, not_o)[0]
+    g, dg, _, R_loop = G(delta, a, D_o)
+    correction = g / dg
+    delta = delta - correction
+    polished = jnp.abs(correction) <= _POLISHED * jnp.abs(delta)
+    # R = −a_o/δ at the root; a zero residue keeps δ = 0 and the R of the pass
+    R = jnp.where(live, -a[origin] / jnp.where(live, delta, 1.0), R_loop)
     nu = l[origin] ** 2 + delta
     return SecularRoots(origin=origin, offset=delta, remainder=R, length=jnp.sqrt(nu),
-                        converged=~jnp.any(unfinished))
+                        converged=~jnp.any(unfinished | (live & ~polished)))
 
 
 class Modes(eqx.Module):

@@ -63,7 +63,7 @@ from .._checks import (
     check_static_int,
     is_concrete,
 )
-from .._linear import refined_solve
+from .._linear import refined_linear_solve
 from ..thermal import fermi_window
 from ._grid import Grid, wire_grids
 from ._modes import Modes, constant_length_modes, discrete_modes
@@ -149,8 +149,7 @@ class WireSolution(eqx.Module):
     `heat_current_left`/`_right` J_el(0∓), `heat_current_far`/`heat_current_far_right`
     J_el(∓∞) (Eq. 15, on each wire's grid), `power_scatterer_left`/`_right`
     P^s_{L,R} (Eq. 28), `power_potential_left`/`_right` P^(φ)_{L,R} (Eq. 31),
-    `residual` (largest relative residual of the equilibrated matching equations,
-    including the one dropped as redundant), `converged` (finite, residual below 1e-9,
+    `residual` (largest relative residual of the equilibrated matching equations), `converged` (finite, residual below 1e-9,
     every secular root found and T not identically zero on the grid).
 
     `left`, `right`: `HalfWire` distributions at the scatterer. Mode data for `at`:
@@ -346,21 +345,28 @@ def _matching(L, R, Tn, n_reflected):
 def _solve_redundant(matrix, rhs, y):
     """Solve the compatible over-determined system (one row redundant, Σ y·row ≡ 0).
 
-    Rows and columns are equilibrated; the row carrying the largest share of the dependency
-    (in scaled form) is dropped and the square rest solved by float32 LU with float64
-    refinement (`jaxdiss._linear`; the equilibrated system has κ ≈ 50–150). Returns the solution and
-    the largest residual of all rows, dropped one included, relative to max|rhs| (scaled)."""
+    Rows and columns are equilibrated (r, c). The scaled system is made square by a border
+    column ŷ ∝ y/r: ŷ is orthogonal to every scaled column, so [rMc, ŷ] is as well
+    conditioned as rMc (κ ≈ 50–150) and the compatible system has the border unknown λ = 0
+    (with zero derivatives too, since the dependency holds identically). Solved by float32
+    LU of the bordered matrix and float64 refinement whose residuals come from the unscaled
+    matrix (`jaxdiss._linear.refined_linear_solve`). Returns the solution and the largest
+    residual of the equations, relative to max|rhs| (scaled)."""
     r, c = _equilibrate(matrix, _SWEEPS)
-    scaled = matrix * r[:, None] * c[None, :]
+    border = y / r
+    border = jax.lax.stop_gradient(border / jnp.max(jnp.abs(border)))
+    bordered = jnp.concatenate([matrix * r[:, None] * c[None, :], border[:, None]], axis=1)
+
+    def apply(x):
+        return r * (matrix @ (c * x[:-1])) + border * x[-1]
+
     b = rhs * r
-    drop = jnp.argmax(jnp.abs(y / r))
-    keep = jnp.arange(matrix.shape[0] - 1)
-    keep = keep + (keep >= drop)
-    sol = refined_solve(scaled[keep], b[keep])
+    sol = refined_linear_solve(apply, bordered, b)
+    x = sol[:-1]
     scale = jnp.max(jnp.abs(b))
     # a homogeneous system (e.g. T ≡ 1 in linear response) has the exact solution 0
-    residual = jnp.max(jnp.abs(scaled @ sol - b)) / jnp.where(scale > 0, scale, 1.0)
-    return sol * c, residual
+    residual = jnp.max(jnp.abs(r * (matrix @ (c * x)) - b)) / jnp.where(scale > 0, scale, 1.0)
+    return x * c, residual
 
 
 def _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected):
@@ -543,7 +549,8 @@ def solve_wire(T, bias, kT, mu0=1.0, relaxation_exponent=0.0, *, n_momentum: int
     Returns a `WireSolution` in BW's natural units (module docstring); ``w.at(x)`` gives the
     heating and potential profiles. Method: exact discrete eigenmodes (`_modes`), matched
     energy grids (`_grid`), the matching equations (19) for the mode amplitudes and F_ext
-    together, equilibrated, one exactly redundant row dropped (BW App. B). Works under
+    together, equilibrated, made square by a border column orthogonal to the exactly
+    redundant combination of rows (BW App. B). Works under
     ``jit``, ``vmap`` and ``grad`` with respect to `bias`, `kT`, `mu0`,
     `relaxation_exponent` (s > −1) and the parameters of `T`. Raises `ValueError` for invalid
     arguments and, when the arguments are concrete, for a transmission that vanishes on the
