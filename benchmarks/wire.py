@@ -605,7 +605,6 @@ def part_profile(results, repeats):
     try:
         from jaxdiss._linear import refined_solve
         from jaxdiss.wire._modes import secular_roots
-        from jaxdiss.wire.boltzmann import _SWEEPS, _equilibrate
     except ImportError as exc:
         print(f"profile skipped ({exc})", flush=True)
         return None
@@ -616,19 +615,15 @@ def part_profile(results, repeats):
         d = np_dfermi(u ** 2, KT)
         args += [u, w * (d / np.sum(w * d)) * u ** 2]
     jargs = [jnp.asarray(a) for a in args]
-    Mx, S, b = np_solve_wire(EPS0, GAMMA, EV, KT, n=n, system=True)
-    jM, jS, jb = jnp.asarray(Mx), jnp.asarray(S), jnp.asarray(b)
+    _, S, b = np_solve_wire(EPS0, GAMMA, EV, KT, n=n, system=True)
+    jS, jb = jnp.asarray(S), jnp.asarray(b)
     roots_j = jax.jit(lambda uL, aL, uR, aR: (secular_roots(uL, aL), secular_roots(uR, aR)))
-    equil_j = jax.jit(lambda M: _equilibrate(M, _SWEEPS))
     solve_j = jax.jit(refined_solve)
     point_j = jax.jit(lambda q: lib_point(q))
     q = jnp.array([EPS0, GAMMA, KT, EV])
     pieces = [
         ("secular roots, both grids", lambda: roots_j(*jargs),
          lambda: [np_secular_roots(args[0], args[1]), np_secular_roots(args[2], args[3])]),
-        ("row/column scaling of the 576 x 575 system",
-         lambda: equil_j(jM),
-         lambda: (np.linalg.norm(Mx, axis=1), np.linalg.norm(Mx, axis=0))),
         ("dense solve, 575 x 575 (float32 LU + refinement)", lambda: solve_j(jS, jb),
          lambda: scipy.linalg.solve(S, b, check_finite=False)),
         ("whole point (jit(solve_wire) | np_solve_wire)", lambda: point_j(q),

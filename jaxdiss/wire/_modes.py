@@ -211,9 +211,12 @@ class Modes(eqx.Module):
 
     `potential` (N − 1): eφ(0) per unit amplitude (Eqs. A10, D2 with δn = 0);
     `chemical` (N − 1): δμ(0) + eφ(0) per unit amplitude (Eq. D3a); `length`: decay
-    lengths L_k; `roots`: the `SecularRoots` (None for a constant mean free path, where
-    the modes come from `constant_length_modes` and each one's δf^s at 0± is a column of an
-    orthonormal basis instead of a δ-function plus its scattered part).
+    lengths L_k; `scale` (N − 1): a column scale that brings each mode's largest boundary
+    value to O(1) (w_o, the δ-part being 1/w_o; 1 for the orthonormal constant-ℓ modes),
+    which equilibrates the matching system as well as Ruiz scaling does without reading it;
+    `roots`: the `SecularRoots` (None for a constant mean free path, where the modes come
+    from `constant_length_modes` and each one's δf^s at 0± is a column of an orthonormal
+    basis instead of a δ-function plus its scattered part).
     """
 
     incoming: Float[Array, "n m"]
@@ -221,6 +224,7 @@ class Modes(eqx.Module):
     potential: Float[Array, " m"]
     chemical: Float[Array, " m"]
     length: Float[Array, " m"]
+    scale: Float[Array, " m"]
     roots: SecularRoots | None
 
 
@@ -260,26 +264,25 @@ def discrete_modes(l, w, tau, d) -> Modes:
     nu_minus = D[o, :].T + roots.offset[None, :]
     at_origin = jnp.arange(n)[:, None] == o[None, :]
     safe = jnp.where(at_origin, 1.0, nu_minus)
+    plus = L[None, :] + l[:, None]
+    inv = 1.0 / (plus * safe)   # one division: 1/(ν − ν_i) = (L + l)·inv, 1/(L + l) = (ν − ν_i)·inv
     half_ctC = 0.5 * c[None, :] * (tau * C)[:, None]
     # Σ_j w_j τ_j g_j: the origin term c w_o τ_o C_o ν/δ equals 2ν/(l_o (L + l_o)) at the root
     nu = L**2
     g_sum = jnp.where(
         at_origin,
         (2.0 * nu / (lo * (L + lo)))[None, :],
-        (w * tau * C)[:, None] * c[None, :] * nu[None, :] / safe,
+        (w * tau * C)[:, None] * c[None, :] * nu[None, :] * plus * inv,
     ).sum(axis=0)
     potential = g_sum / dn0
     common = half_ctC - d[:, None] * potential[None, :]
-    incoming = -half_ctC * l[:, None] / (L[None, :] + l[:, None]) + common
-    outgoing = jnp.where(
-        at_origin,
-        1.0 / w[:, None],
-        half_ctC * l[:, None] * (L[None, :] + l[:, None]) / safe,
-    ) + common
+    incoming = -half_ctC * l[:, None] * safe * inv + common
+    outgoing = jnp.where(at_origin, 1.0 / w[:, None], half_ctC * l[:, None] * plus * plus * inv
+                         ) + common
     # δμ + eφ = κ Σ w δf^s/τ = κ c (Eq. D3a), κ = 1/(2 Σ w d/τ)
     chemical = c / (2.0 * jnp.sum(w * u_weight))
     return Modes(incoming=incoming, outgoing=outgoing, potential=potential, chemical=chemical,
-                 length=L, roots=roots)
+                 length=L, scale=jax.lax.stop_gradient(w[o]), roots=roots)
 
 
 def constant_length_modes(ell, w, tau, d) -> Modes:
@@ -317,4 +320,4 @@ def constant_length_modes(ell, w, tau, d) -> Modes:
     ell = jnp.asarray(ell, dtype=X.dtype)
     return Modes(incoming=incoming, outgoing=outgoing, potential=potential,
                  chemical=jnp.zeros(n - 1, dtype=X.dtype), length=jnp.full(n - 1, ell),
-                 roots=None)
+                 scale=jnp.ones(n - 1, dtype=X.dtype), roots=None)

@@ -71,8 +71,7 @@ from ._modes import Modes, constant_length_modes, discrete_modes
 __all__ = ["HalfWire", "HeatingModes", "WireProfile", "WireSolution", "solve_wire",
            "solve_wire_linear"]
 
-_SWEEPS = 1          # Ruiz equilibration sweeps of the matching system (κ ≈ 50–150 after one)
-_RESIDUAL_TOL = 1e-9  # relative residual of the (equilibrated) matching equations
+_RESIDUAL_TOL = 1e-9  # relative residual of the matching equations
 _MEAN_FREE_PATH = -1.0  # relaxation exponent of a constant mean free path (static marker)
 
 
@@ -149,8 +148,9 @@ class WireSolution(eqx.Module):
     `heat_current_left`/`_right` J_el(0∓), `heat_current_far`/`heat_current_far_right`
     J_el(∓∞) (Eq. 15, on each wire's grid), `power_scatterer_left`/`_right`
     P^s_{L,R} (Eq. 28), `power_potential_left`/`_right` P^(φ)_{L,R} (Eq. 31),
-    `residual` (largest relative residual of the equilibrated matching equations), `converged` (finite, residual below 1e-9,
-    every secular root found and T not identically zero on the grid).
+    `residual` (largest residual of the matching equations, with the mode amplitudes scaled
+    as in `_solve_redundant`, relative to the largest source term), `converged` (finite,
+    residual below 1e-9, every secular root found and T not identically zero on the grid).
 
     `left`, `right`: `HalfWire` distributions at the scatterer. Mode data for `at`:
     decay lengths and the amplitudes of eφ, J_el and δμ carried by each mode at 0±.
@@ -265,19 +265,6 @@ def _d_mu_fermi(energy, kT):
     return jax.nn.sigmoid(x) * jax.nn.sigmoid(-x) / kT
 
 
-def _equilibrate(M, sweeps):
-    """Row and column scales (Ruiz): every row and column of r M c has max-norm ≈ 1."""
-    r = jnp.ones(M.shape[0])
-    c = jnp.ones(M.shape[1])
-    A = jnp.abs(M)
-    for _ in range(sweeps):
-        S = A * r[:, None] * c[None, :]
-        r = r / jnp.sqrt(jnp.max(S, axis=1))
-        S = A * r[:, None] * c[None, :]
-        c = c / jnp.sqrt(jnp.max(S, axis=0))
-    return jax.lax.stop_gradient(r), jax.lax.stop_gradient(c)
-
-
 def _transmission(T, energy):
     values = jnp.asarray(T(energy), dtype=float)
     return jnp.broadcast_to(values, energy.shape)
@@ -317,56 +304,68 @@ def _conductivity(side):
     return 4.0 * jnp.sum(g.weight * g.momentum * side.l * side.d)
 
 
-def _matching(L, R, Tn, n_reflected):
-    """Matching equations (19) for the mode amplitudes (A, B) and the F_ext column.
+def _matching(L, R, Tn, n_reflected, last=None):
+    """Matching equations (19) for the mode amplitudes (A, B) and F_ext.
 
     Rows: Eq. (19a) at the N transmitted energies, total reflection f(p_R) = f(−p_R) at the
-    M energies below eV, Eq. (19b). Returns (matrix of the A and B columns, F column,
-    dependency weights y with Σ y·row ≡ 0: Eq. (20a) − Eq. (20b))."""
+    M energies below eV, Eq. (19b). Returns (matrix: the A and B columns followed by the
+    `last` column, by default the F_ext column; the F_ext column; dependency weights y with
+    Σ y·row ≡ 0: Eq. (20a) − Eq. (20b)). The matrix is assembled in one piece (no copies
+    of partial blocks)."""
     M = n_reflected
     Rn = 1.0 - Tn
     inL, outL = L.modes.incoming, L.modes.outgoing
     inR, outR = R.modes.incoming, R.modes.outgoing
     nA = inL.shape[1]
     ldL, ldR = L.l * L.drude, R.l * R.drude              # l ∂f0/∂μ0 (Drude per unit F)
-    rows_a = jnp.concatenate([-Tn[:, None] * inL, outR[M:] - Rn[:, None] * inR[M:]], axis=1)
-    rows_r = jnp.concatenate([jnp.zeros((M, nA)), outR[:M] - inR[:M]], axis=1)
-    rows_b = jnp.concatenate([outL - Rn[:, None] * inL, -Tn[:, None] * inR[M:]], axis=1)
-    matrix = jnp.concatenate([rows_a, rows_r, rows_b], axis=0)
     f_col = jnp.concatenate([
         ldR[M:] * (1.0 + Rn) - Tn * ldL,
         2.0 * ldR[:M],
         Tn * ldR[M:] - ldL * (1.0 + Rn),
     ])
+    last = f_col if last is None else last
+    N = Tn.shape[0]
+    matrix = jnp.block([
+        [-Tn[:, None] * inL, outR[M:] - Rn[:, None] * inR[M:], last[:N, None]],
+        [jnp.zeros((M, nA)), outR[:M] - inR[:M], last[N:N + M, None]],
+        [outL - Rn[:, None] * inL, -Tn[:, None] * inR[M:], last[N + M:, None]],
+    ])
     y = jnp.concatenate([L.grid.energy_weight, R.grid.energy_weight[:M], L.grid.energy_weight])
     return matrix, f_col, y
 
 
-def _solve_redundant(matrix, rhs, y):
+def _scale(L, R):
+    """Column scales of the mode amplitudes (A, B) in the matching system."""
+    return jnp.concatenate([L.modes.scale, R.modes.scale])
+
+
+def _solve_redundant(matrix, rhs, y, scale):
     """Solve the compatible over-determined system (one row redundant, Σ y·row ≡ 0).
 
-    Rows and columns are equilibrated (r, c). The scaled system is made square by a border
-    column ŷ ∝ y/r: ŷ is orthogonal to every scaled column, so [rMc, ŷ] is as well
-    conditioned as rMc (κ ≈ 50–150) and the compatible system has the border unknown λ = 0
-    (with zero derivatives too, since the dependency holds identically). Solved by float32
-    LU of the bordered matrix and float64 refinement whose residuals come from the unscaled
-    matrix (`jaxdiss._linear.refined_linear_solve`). Returns the solution and the largest
-    residual of the equations, relative to max|rhs| (scaled)."""
-    r, c = _equilibrate(matrix, _SWEEPS)
-    border = y / r
-    border = jax.lax.stop_gradient(border / jnp.max(jnp.abs(border)))
-    bordered = jnp.concatenate([matrix * r[:, None] * c[None, :], border[:, None]], axis=1)
+    `matrix`: the mode columns followed by one more (F_ext or eV), `scale` the mode columns'
+    scales (`Modes.scale`); the last column is scaled by its largest entry. With these
+    column scales the system is equilibrated (κ ≈ 20–500 on the BW grids, as after Ruiz
+    scaling). It is made square by a border column ŷ ∝ y: ŷ is orthogonal to every
+    column, so [M c, ŷ] is as well conditioned as M c and the compatible system has the
+    border unknown λ = 0 (with zero derivatives too, since the dependency holds
+    identically). Solved by float32 LU of the bordered matrix and float64 refinement
+    (`jaxdiss._linear.refined_linear_solve`). Returns the solution and the largest residual
+    of the equations, relative to max|rhs|."""
+    last = jnp.max(jnp.abs(matrix[:, -1]))
+    c = jax.lax.stop_gradient(
+        jnp.concatenate([scale, (1.0 / jnp.where(last > 0.0, last, 1.0))[None]]))
+    border = jax.lax.stop_gradient(y / jnp.max(jnp.abs(y)))
+    bordered = jnp.concatenate([matrix * c[None, :], border[:, None]], axis=1)
 
     def apply(x):
-        return r * (matrix @ (c * x[:-1])) + border * x[-1]
+        return matrix @ (c * x[:-1]) + border * x[-1]
 
-    b = rhs * r
-    sol = refined_linear_solve(apply, bordered, b)
-    x = sol[:-1]
-    scale = jnp.max(jnp.abs(b))
+    sol = refined_linear_solve(apply, bordered, rhs)
+    x = sol[:-1] * c
+    size = jnp.max(jnp.abs(rhs))
     # a homogeneous system (e.g. T ≡ 1 in linear response) has the exact solution 0
-    residual = jnp.max(jnp.abs(r * (matrix @ (c * x)) - b)) / jnp.where(scale > 0, scale, 1.0)
-    return x * c, residual
+    residual = jnp.max(jnp.abs(matrix @ x - rhs)) / jnp.where(size > 0, size, 1.0)
+    return x, residual
 
 
 def _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected):
@@ -443,10 +442,10 @@ def _solve_point(T, bias, kT, mu0, s, n_momentum, n_reflected, tail):
     Tn = _transmission(T, left.energy * mu0)
     # f0(p_L) − f0(p_R) at ε = p_L²/2m + eV, without cancellation
     offset = fermi_window(left.energy + bias, 1.0 + bias, 1.0, kT)
-    matrix, f_col, y = _matching(L, R, Tn, n_reflected)
+    matrix, _, y = _matching(L, R, Tn, n_reflected)
     source = Tn * offset
     rhs = jnp.concatenate([source, jnp.zeros(n_reflected), -source])
-    x, residual = _solve_redundant(jnp.concatenate([matrix, f_col[:, None]], axis=1), rhs, y)
+    x, residual = _solve_redundant(matrix, rhs, y, _scale(L, R))
     nA = n_momentum - 1
     A, B, F = x[:nA], x[nA:-1], x[-1]
     return _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected)
@@ -465,12 +464,10 @@ def _solve_linear(T, current, kT, mu0, s, n_momentum, tail):
     sigma = _conductivity(L)
     Tn = _transmission(T, grid.energy * mu0)
     F = current / sigma
-    matrix, f_col, y = _matching(L, L, Tn, 0)
     # unknown eV enters through the source T(f0(p_L) − f0(p_R)) → T eV ∂f0/∂μ0
     s = Tn * L.d
-    bias_col = jnp.concatenate([-s, s])
-    x, residual = _solve_redundant(jnp.concatenate([matrix, bias_col[:, None]], axis=1),
-                                   -F * f_col, y)
+    matrix, f_col, y = _matching(L, L, Tn, 0, last=jnp.concatenate([-s, s]))
+    x, residual = _solve_redundant(matrix, -F * f_col, y, _scale(L, L))
     nA = n_momentum - 1
     A, B, bias = x[:nA], x[nA:-1], x[-1]
     return _finish(L, L, Tn, A, B, F, bias, kT, sigma, bias * L.d, residual, 0)
