@@ -508,11 +508,20 @@ def _common_arguments(T, kT, mu0, relaxation_exponent, n_momentum, tail):
     return n_momentum, tail, kT, mu0, s
 
 
-def _check_transmission(T, grid, mu0):
-    """With concrete values: T must lie in [0, 1] and must not vanish on the whole grid."""
-    if not (is_concrete(grid.momentum) and is_concrete(mu0)):
+@eqx.filter_jit
+def _grid_transmission(T, bias, kT, mu0, n_momentum, n_reflected, tail):
+    """T on the left grid (one compiled call instead of eager grid construction)."""
+    left, _ = wire_grids(bias, kT, n_momentum, n_reflected, tail)
+    return _transmission(T, left.energy * mu0)
+
+
+def _check_transmission(T, bias, kT, mu0, n_momentum, n_reflected, tail):
+    """With concrete values: T must lie in [0, 1] and must not vanish on the whole left
+    grid of (`bias`, `kT`) in μ0."""
+    if not all(is_concrete(v) for v in (bias, kT, mu0)):
         return
-    values = _transmission(T, grid.energy * mu0)
+    values = _grid_transmission(T, *(jnp.asarray(v, dtype=float) for v in (bias, kT, mu0)),
+                                n_momentum, n_reflected, tail)
     if not is_concrete(values):
         return
     v = np.asarray(values)
@@ -567,8 +576,7 @@ def solve_wire(T, bias, kT, mu0=1.0, relaxation_exponent=0.0, *, n_momentum: int
     n_reflected = check_static_int("n_reflected", n_reflected, 4)
     bias = check_scalar("bias", check_positive("bias", bias))
     b, t = bias / mu0, kT / mu0
-    if is_concrete(b) and is_concrete(t):
-        _check_transmission(T, wire_grids(b, t, n_momentum, n_reflected, tail)[0], mu0)
+    _check_transmission(T, b, t, mu0, n_momentum, n_reflected, tail)
     return _thrown(_solve(T, b, t, mu0, s, n_momentum, n_reflected, tail), throw)
 
 
@@ -591,6 +599,5 @@ def solve_wire_linear(T, kT, mu0=1.0, relaxation_exponent=0.0, *, current=1.0,
                                                      n_momentum, tail)
     current = check_scalar("current", check_finite("current", current))
     t = kT / mu0
-    if is_concrete(t):
-        _check_transmission(T, wire_grids(jnp.asarray(1.0), t, n_momentum, 4, tail)[0], mu0)
+    _check_transmission(T, 1.0, t, mu0, n_momentum, 4, tail)
     return _thrown(_solve_linear(T, current, t, mu0, s, n_momentum, tail), throw)

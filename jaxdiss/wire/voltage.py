@@ -58,7 +58,6 @@ from .._checks import (
     is_concrete,
 )
 from ..solve import newton
-from ._grid import wire_grids
 from .boltzmann import (
     WireSolution,
     _check_transmission,
@@ -181,9 +180,7 @@ def bias_for_current(T, current, kT, mu0=1.0, relaxation_exponent=0.0, *, bias0=
         raise ValueError(f"`atol` must be positive, got {atol!r}")
     sizes = (n_momentum, n_reflected, tail)
     t = kT / mu0
-    if is_concrete(t):
-        _check_transmission(T, wire_grids(1.0 + tail * t, t, n_momentum, n_reflected, tail)[0],
-                            mu0)
+    _check_transmission(T, 1.0 + tail * t, t, mu0, n_momentum, n_reflected, tail)
     result, newton_steps = _core(T, current, kT, mu0, s, bias0, sizes, rtol, atol, max_steps)
     if throw and is_concrete(result.converged) and not bool(result.converged):
         bias_max = mu0 * (1.0 + tail * t)
