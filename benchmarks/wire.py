@@ -56,13 +56,20 @@ Eq. 21) is timed and checked in four parts:
 
 Every timing line records the 1-min load average, and process CPU time next to wall time
 (the machine is shared); timings of the two implementations are taken in turn (a, b, a, b,
-…) so that both see the same load. ``--single-core`` pins the process to one core with one
-BLAS thread: on a loaded 2-core machine the default thread pools of XLA and OpenBLAS stall
-(apparently threads spinning while they wait for a descheduled partner: CPU time inflates
-as well), and the pinned run is the steadier like-for-like measure.
+…) so that both see the same load. Both run with one BLAS thread by default
+(``--blas-threads``, 0 = the libraries' defaults; set before NumPy and JAX start): jaxlib's
+CPU LAPACK kernels call SciPy's OpenBLAS, whose worker threads then contend with XLA's own
+pool for the two cores (a batch of 16 solves: 84–89 ms with one BLAS thread, 105–128 ms
+with the default two), while the NumPy/SciPy loop gains nothing measurable from the second
+BLAS thread at these sizes (both settings 290–490 ms, varying with the machine's load).
+``--single-core`` pins the whole process to one core with one BLAS thread: on a loaded
+2-core machine the default thread pools of XLA and OpenBLAS stall (apparently threads
+spinning while they wait for a descheduled partner: CPU time inflates as well), and the
+pinned run is the steadiest like-for-like measure.
 
     python benchmarks/wire.py                 # full run (~2 min on 2 shared cores)
-    python benchmarks/wire.py --single-core   # the same, one core, one BLAS thread
+    python benchmarks/wire.py --blas-threads 0   # BLAS libraries with their default threads
+    python benchmarks/wire.py --single-core   # one core, one BLAS thread
     python benchmarks/wire.py --quick         # smoke run (~1 min)
     python benchmarks/wire.py --json out.json
 """
@@ -72,12 +79,26 @@ from __future__ import annotations
 import os
 import sys
 
-if __name__ == "__main__" and "--single-core" in sys.argv[1:]:
-    # before NumPy and JAX start their thread pools: one core, one BLAS thread
-    _CORE = max(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {_CORE})
-    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[_var] = "1"
+
+def _blas_threads(argv):
+    """The --blas-threads value (default 1; --single-core forces 1)."""
+    if "--single-core" in argv:
+        return 1
+    for i, a in enumerate(argv):
+        if a.startswith("--blas-threads="):
+            return int(a.split("=", 1)[1])
+        if a == "--blas-threads" and i + 1 < len(argv):
+            return int(argv[i + 1])
+    return 1
+
+
+if __name__ == "__main__":
+    # before NumPy and JAX start their thread pools
+    if "--single-core" in sys.argv[1:]:       # one core
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    if _blas_threads(sys.argv[1:]) > 0:       # BLAS threads (OpenBLAS, OpenMP, MKL)
+        for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[_var] = str(_blas_threads(sys.argv[1:]))
 
 import argparse
 import datetime
@@ -673,6 +694,9 @@ def main(argv=None):
     ap.add_argument("--single-core", action="store_true",
                     help="pin the process to one core with one BLAS thread (NumPy and XLA), "
                          "the steadier measure on a loaded machine")
+    ap.add_argument("--blas-threads", type=int, default=1,
+                    help="BLAS threads of both implementations (default 1; 0: the libraries' "
+                         "defaults); takes effect only when run as a script")
     ap.add_argument("--json", default=None, help="write the measured figures to this file")
     args = ap.parse_args(argv)
     quick = args.quick
@@ -692,13 +716,16 @@ def main(argv=None):
           f"{' + uncommitted changes in jaxdiss/' if dirty else ''}; load average at start "
           f"{load0:.1f}", flush=True)
     affinity = sorted(os.sched_getaffinity(0))
-    print(f"threads: {'one core (pinned to CPU ' + str(affinity[0]) + '), one BLAS thread' if args.single_core else 'library defaults (all cores)'}", flush=True)
+    blas = os.environ.get("OPENBLAS_NUM_THREADS", "library default")
+    print(f"threads: {'one core (pinned to CPU ' + str(affinity[0]) + ')' if args.single_core else 'all cores'}; "
+          f"BLAS threads (OPENBLAS_NUM_THREADS): {blas}", flush=True)
     results = dict(date=datetime.datetime.now().isoformat(timespec="seconds"),
                    jax=jax.__version__, numpy=np.__version__, scipy=scipy.__version__,
                    equinox=__import__("equinox").__version__,
                    python=platform.python_version(), cores=os.cpu_count(),
                    commit=head, jaxdiss_dirty=dirty.splitlines(), load_start=load0,
                    quick=quick, sizes=sizes, single_core=args.single_core,
+                   blas_threads=os.environ.get("OPENBLAS_NUM_THREADS"),
                    affinity=affinity)
     jax.block_until_ready(jnp.ones(4) + 1.0)  # backend start-up outside every timing
 
