@@ -85,14 +85,16 @@ class HalfWire(eqx.Module):
     """Distribution of one half-wire at the scatterer (x = 0⁻ on the left, 0⁺ on the right).
 
     `momentum` u = p/p_F at the grid nodes (right wire: the M totally reflected nodes first);
-    `weight` w with ∫dp/h g(p) ≈ (p_F/h) Σ w g; `right_movers` f(+p, 0±), `left_movers`
-    f(−p, 0±); `equilibrium` f0(p). `energy_weight` 2u w gives ∫dε g ≈ μ0 Σ 2u w g.
+    `weight` w with ∫dp/h g(p) ≈ (p_F/h) Σ w g; `right_movers` f(+p, x), `left_movers`
+    f(−p, x) (at 0± in `WireSolution.left/right`; with leading axes of positions from
+    `WireSolution.distribution_left/right`); `equilibrium` f0(p). `energy_weight` 2u w gives
+    ∫dε g ≈ μ0 Σ 2u w g.
     """
 
     momentum: Float[Array, " n"]
     weight: Float[Array, " n"]
-    right_movers: Float[Array, " n"]
-    left_movers: Float[Array, " n"]
+    right_movers: Float[Array, "... n"]
+    left_movers: Float[Array, "... n"]
     equilibrium: Float[Array, " n"]
 
     @property
@@ -101,8 +103,8 @@ class HalfWire(eqx.Module):
 
     @property
     def current(self):
-        """Σ 2u w (f(+p) − f(−p)): the particle current I h/(e μ0) at the scatterer (Eq. 9)."""
-        return jnp.sum(self.energy_weight * (self.right_movers - self.left_movers))
+        """Σ 2u w (f(+p) − f(−p)): the particle current I h/(e μ0) (Eq. 9), per position."""
+        return jnp.sum(self.energy_weight * (self.right_movers - self.left_movers), axis=-1)
 
 
 class WireProfile(eqx.Module):
@@ -153,7 +155,9 @@ class WireSolution(eqx.Module):
     residual below 1e-9, every secular root found and T not identically zero on the grid).
 
     `left`, `right`: `HalfWire` distributions at the scatterer. Mode data for `at`:
-    decay lengths and the amplitudes of eφ, J_el and δμ carried by each mode at 0±.
+    decay lengths and the amplitudes of eφ, J_el and δμ carried by each mode at 0±;
+    `amplitude_left`/`_right` (the mode amplitudes A, B) and `relaxation_exponent` s for
+    `distribution_left/right`, which rebuild the modes on the stored grids.
     Properties: `heating_external` P_ext, `power` IV, `bias_total` eV_tot, `asymmetry`
     P_asym.
     """
@@ -187,6 +191,10 @@ class WireSolution(eqx.Module):
     heat_modes_right: Float[Array, " m"]
     chemical_modes_left: Float[Array, " m"]
     chemical_modes_right: Float[Array, " m"]
+    amplitude_left: Float[Array, " m"]
+    amplitude_right: Float[Array, " m"]
+    relaxation_exponent: Float[Array, ""]
+    constant_length: bool = eqx.field(static=True)
 
     @property
     def heating_external(self):
@@ -219,6 +227,18 @@ class WireSolution(eqx.Module):
         a_right = self.current * self.potential_modes_right + self.heat_modes_right
         return HeatingModes(self.length_left, a_left / self.length_left,
                             self.length_right, a_right / self.length_right)
+
+    def distribution_left(self, x) -> HalfWire:
+        """f(±p, x) in the left wire at positions `x` ≤ 0 (any shape, v_F τ; x = 0 is 0⁻):
+        a `HalfWire` on the left grid with movers of shape x.shape + (N,), the Drude term
+        plus every mode decaying as e^{x/L} (BW Eqs. 11, A9). The modes are rebuilt from
+        the stored grid (one secular solve); compiled once per shape of `x`."""
+        return _distribution(self, _positions(x, left=True), False)
+
+    def distribution_right(self, x) -> HalfWire:
+        """f(±p, x) in the right wire at positions `x` ≥ 0 (as `distribution_left`; right
+        grid, reflected nodes first, modes decaying as e^{−x/L})."""
+        return _distribution(self, _positions(x, left=False), True)
 
     def at(self, x) -> WireProfile:
         """Profiles at positions `x` (any shape, v_F τ); see `WireProfile`. Compiled
@@ -257,6 +277,31 @@ def _profile(w: WireSolution, x) -> WireProfile:
         heat_current=heat,
         chemical_shift=jnp.where(left, muL, muR),
     )
+
+
+def _positions(x, left):
+    """`x` as a float array; concrete positions on the wrong side raise `ValueError`."""
+    x = jnp.asarray(x, dtype=float)
+    if is_concrete(x):
+        v = np.asarray(x)
+        wrong = ~np.isfinite(v) | ((v > 0.0) if left else (v < 0.0))
+        if np.any(wrong):
+            raise ValueError(f"`x` must be finite and {'<= 0' if left else '>= 0'} for the "
+                             f"{'left' if left else 'right'} wire, got {v[wrong].ravel()[:3]}")
+    return x
+
+
+@eqx.filter_jit
+def _distribution(w: WireSolution, x, right: bool) -> HalfWire:
+    """`WireSolution.distribution_left/right` (compiled)."""
+    half = w.right if right else w.left
+    s = _MEAN_FREE_PATH if w.constant_length else w.relaxation_exponent
+    side = _side(Grid(half.momentum, half.weight), w.kT, s,
+                 w.conductivity if right else None)
+    amplitudes = w.amplitude_right if right else w.amplitude_left
+    decay = jnp.exp(-jnp.abs(x)[..., None] / side.modes.length)
+    plus, minus = _movers(side, w.F_ext, amplitudes * decay, right)
+    return HalfWire(half.momentum, half.weight, plus, minus, half.equilibrium)
 
 
 def _d_mu_fermi(energy, kT):
@@ -368,20 +413,32 @@ def _solve_redundant(matrix, rhs, y, scale):
     return x, residual
 
 
-def _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected):
+def _movers(side, F, weights, right):
+    """f(+p), f(−p) of one half-wire: f0 ± the Drude term plus Σ_k `weights`_k × mode k
+    (`weights` (..., m): amplitudes, times e^{−|x|/L_k} away from the scatterer). The
+    incoming branch moves towards the scatterer: the right movers on the left wire, the
+    left movers on the right wire."""
+    drude = F * side.l * side.drude
+    toward = weights @ side.modes.incoming.T
+    away = weights @ side.modes.outgoing.T
+    if right:
+        return side.f0 + drude + away, side.f0 - drude + toward
+    return side.f0 + drude + toward, side.f0 - drude + away
+
+
+def _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected, s):
     """Distributions, currents, potentials and mode amplitudes of a solved system.
 
-    `offset`: f0(p_L) − f0(p_R) at the matched energies (the Landauer window)."""
+    `offset`: f0(p_L) − f0(p_R) at the matched energies (the Landauer window); `s`: the
+    relaxation exponent (the Python float −1 for a constant mean free path)."""
     M = n_reflected
     uL, uR = L.grid.momentum, R.grid.momentum
     eL, eR = uL**2, uR**2
     WL, WR = L.grid.energy_weight, R.grid.energy_weight
     inL, outL = L.modes.incoming, L.modes.outgoing
     inR, outR = R.modes.incoming, R.modes.outgoing
-    fpL = L.f0 + F * L.l * L.drude + inL @ A
-    fmL = L.f0 - F * L.l * L.drude + outL @ A
-    fpR = R.f0 + F * R.l * R.drude + outR @ B
-    fmR = R.f0 - F * R.l * R.drude + inR @ B
+    fpL, fmL = _movers(L, F, A, right=False)
+    fpR, fmR = _movers(R, F, B, right=True)
     current = sigma * F
     # f(p_L, 0⁻) − f(−p_R, 0⁺) = offset + (deviations of both from their own f0)
     landauer = jnp.sum(WL * Tn * (offset + (fpL - L.f0) - (fmR[M:] - R.f0[M:])))
@@ -430,6 +487,10 @@ def _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected):
         heat_modes_right=heat_kR * B,
         chemical_modes_left=(L.modes.chemical - L.modes.potential) * A,
         chemical_modes_right=(R.modes.chemical - R.modes.potential) * B,
+        amplitude_left=A,
+        amplitude_right=B,
+        relaxation_exponent=jnp.asarray(s, dtype=float),
+        constant_length=_constant_length(s),
     )
 
 
@@ -448,7 +509,7 @@ def _solve_point(T, bias, kT, mu0, s, n_momentum, n_reflected, tail):
     x, residual = _solve_redundant(matrix, rhs, y, _scale(L, R))
     nA = n_momentum - 1
     A, B, F = x[:nA], x[nA:-1], x[-1]
-    return _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected)
+    return _finish(L, R, Tn, A, B, F, bias, kT, sigma, offset, residual, n_reflected, s)
 
 
 # compiled entry points; under vmap their points run one after another (`_batching`):
@@ -465,12 +526,12 @@ def _solve_linear(T, current, kT, mu0, s, n_momentum, tail):
     Tn = _transmission(T, grid.energy * mu0)
     F = current / sigma
     # unknown eV enters through the source T(f0(p_L) − f0(p_R)) → T eV ∂f0/∂μ0
-    s = Tn * L.d
-    matrix, f_col, y = _matching(L, L, Tn, 0, last=jnp.concatenate([-s, s]))
+    source = Tn * L.d
+    matrix, f_col, y = _matching(L, L, Tn, 0, last=jnp.concatenate([-source, source]))
     x, residual = _solve_redundant(matrix, -F * f_col, y, _scale(L, L))
     nA = n_momentum - 1
     A, B, bias = x[:nA], x[nA:-1], x[-1]
-    return _finish(L, L, Tn, A, B, F, bias, kT, sigma, bias * L.d, residual, 0)
+    return _finish(L, L, Tn, A, B, F, bias, kT, sigma, bias * L.d, residual, 0, s)
 
 
 def _thrown(solution, throw):
