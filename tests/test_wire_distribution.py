@@ -19,7 +19,9 @@ X_LEFT = jnp.array([-0.0, -0.02, -0.4, -1.5, -6.0])
 X_RIGHT = -X_LEFT
 
 
-@pytest.fixture(scope="module", params=[0.0, 0.5, -1.0], ids=["s=0", "s=0.5", "s=-1"])
+# constant τ (the paper's case) and the constant-mean-free-path branch (its own modes);
+# τ ∝ p^s for other s builds its modes like s = 0 (tested with the solver)
+@pytest.fixture(scope="module", params=[0.0, -1.0], ids=["s=0", "s=-1"])
 def wire(request):
     return jd.solve_wire(jd.Lorentzian(1.44, 0.08), 0.1, 0.3,
                          relaxation_exponent=request.param, n_momentum=128)
