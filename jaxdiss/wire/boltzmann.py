@@ -58,6 +58,7 @@ from jaxtyping import Array, Bool, Float
 from .._batching import sequential
 from .._checks import (
     check_finite,
+    check_in_range,
     check_positive,
     check_scalar,
     check_static_int,
@@ -280,15 +281,8 @@ def _profile(w: WireSolution, x) -> WireProfile:
 
 
 def _positions(x, left):
-    """`x` as a float array; concrete positions on the wrong side raise `ValueError`."""
-    x = jnp.asarray(x, dtype=float)
-    if is_concrete(x):
-        v = np.asarray(x)
-        wrong = ~np.isfinite(v) | ((v > 0.0) if left else (v < 0.0))
-        if np.any(wrong):
-            raise ValueError(f"`x` must be finite and {'<= 0' if left else '>= 0'} for the "
-                             f"{'left' if left else 'right'} wire, got {v[wrong].ravel()[:3]}")
-    return x
+    """`x` as a float array on the requested side (x ≤ 0 left, x ≥ 0 right), finite."""
+    return check_in_range("x", x, -np.inf, 0.0) if left else check_in_range("x", x, 0.0, np.inf)
 
 
 @eqx.filter_jit
